@@ -1,0 +1,30 @@
+"""Role → permission matrix, declared once. Permission codes are "<app>.<action>".
+
+Actions: view, change (create/edit/delete), import, export; special: pii.reveal,
+audit.view, accounts.manage.
+"""
+
+from __future__ import annotations
+
+from .choices import Role
+
+ESTATES_READ = {"estates.view"}
+ESTATES_WRITE = {"estates.view", "estates.change", "estates.import", "estates.export"}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.AGENT: frozenset(ESTATES_READ | {"estates.export"}),
+    Role.SUPERVISOR: frozenset(ESTATES_WRITE | {"pii.reveal", "audit.view"}),
+    Role.TECHNICIAN: frozenset(ESTATES_READ),
+    Role.GUARD: frozenset(ESTATES_READ),
+    Role.CLEANER: frozenset(),
+    Role.FINANCE: frozenset(ESTATES_READ | {"estates.export"}),
+    Role.MANAGER: frozenset(ESTATES_WRITE | {"pii.reveal", "audit.view"}),
+    Role.ADMIN: frozenset(
+        ESTATES_WRITE | {"pii.reveal", "audit.view", "accounts.view", "accounts.change"}
+    ),
+    Role.COMMITTEE: frozenset(),
+}
+
+
+def role_has(role: str, perm: str) -> bool:
+    return perm in ROLE_PERMISSIONS.get(role, frozenset())

@@ -1,0 +1,127 @@
+"""REST API plumbing: one error shape, capped pagination, scoped viewsets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, pagination, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import ApplicationError
+
+
+class Pagination(pagination.PageNumberPagination):
+    """Page-number pagination; `page_size` may be asked for but never above the cap."""
+
+    page_size_query_param = "page_size"
+    max_page_size = settings.ANJU_MAX_PAGE_SIZE
+
+
+DRF_CODES = {
+    exceptions.NotAuthenticated: ("not_authenticated", "未登录或令牌无效"),
+    exceptions.AuthenticationFailed: ("authentication_failed", "认证失败"),
+    exceptions.PermissionDenied: ("permission_denied", "无权执行此操作"),
+    exceptions.NotFound: ("not_found", "对象不存在或无权访问"),
+    exceptions.MethodNotAllowed: ("method_not_allowed", "不支持该请求方法"),
+    exceptions.NotAcceptable: ("not_acceptable", "不支持请求的格式"),
+    exceptions.UnsupportedMediaType: ("unsupported_media_type", "不支持的内容类型"),
+    exceptions.Throttled: ("rate_limited", "请求过于频繁，请稍后再试"),
+    exceptions.ParseError: ("parse_error", "请求内容无法解析"),
+}
+
+
+def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict:
+    return {"code": code, "message": message, "fields": fields or {}}
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """Map every error to {"code", "message", "fields"} with the right status."""
+    if isinstance(exc, ApplicationError):
+        return Response(
+            error_body(exc.code, exc.message, exc.fields), status=exc.status
+        )
+    if isinstance(exc, DjangoValidationError):
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {}
+        message = "；".join(exc.messages) if not fields else "输入有误"
+        return Response(error_body("validation_error", message, fields), status=400)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail
+        fields = detail if isinstance(detail, dict) else {"non_field_errors": detail}
+        first = _first_message(fields)
+        response = Response(
+            error_body("validation_error", first or "输入有误", fields),
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+        return response
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    code, message = "error", str(getattr(exc, "detail", exc))
+    for cls, (c, m) in DRF_CODES.items():
+        if isinstance(exc, cls):
+            code, message = c, m
+            break
+    response.data = error_body(code, message)
+    return response
+
+
+def _first_message(fields: Any) -> str:
+    if isinstance(fields, dict):
+        for key, value in fields.items():
+            msg = _first_message(value)
+            if msg:
+                return msg if key == "non_field_errors" else f"{key}: {msg}"
+    if isinstance(fields, list) and fields:
+        return _first_message(fields[0])
+    if isinstance(fields, str):
+        return fields
+    return ""
+
+
+class ScopedViewSetMixin:
+    """get_queryset starts from `Model.objects.visible_to(user, "view")`.
+
+    Out-of-scope objects are 404 by construction; whether the user may write is the
+    permission class's question (403), asked only about objects the user can see.
+    """
+
+    queryset_model: Any = None
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        qs = self.queryset_model.objects.visible_to(self.request.user, "view")
+        community = self.request.query_params.get("community")
+        if community and community.isdigit():
+            qs = qs.in_community(int(community))
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        if self.prefetch_related:
+            qs = qs.prefetch_related(*self.prefetch_related)
+        return qs
+
+
+class RolePermission:
+    """Unsafe methods need "<app_label>.change" for the viewset's model (403 otherwise)."""
+
+    SAFE = ("GET", "HEAD", "OPTIONS")
+
+    def has_permission(self, request, view) -> bool:  # type: ignore[no-untyped-def]
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        if request.method in self.SAFE:
+            return True
+        model = getattr(view, "queryset_model", None)
+        if model is None:
+            return True
+        return bool(user.has_role_perm(f"{model._meta.app_label}.change"))
+
+    def has_object_permission(self, request, view, obj) -> bool:  # type: ignore[no-untyped-def]
+        return True

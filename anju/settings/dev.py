@@ -1,0 +1,6 @@
+"""`make run`: debug on, everything else as base."""
+
+from .base import *  # noqa: F403
+
+DEBUG = True
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

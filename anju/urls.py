@@ -1,0 +1,24 @@
+"""Root URLs: staff UI, owner portal, REST API v1, admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from anju.accounts import views as account_views
+
+api_v1 = [
+    path("", include("anju.accounts.api.urls")),
+    path("", include("anju.estates.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("anju.accounts.urls")),
+    path("estates/", include("anju.estates.urls")),
+    path("portal/", include("anju.portal.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include(api_v1)),
+    path("django-admin/", admin.site.urls),
+]
