@@ -59,3 +59,23 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_label} {self.action} {self.object_type}#{self.object_id}"
+
+
+class Counter(models.Model):
+    """A business-number sequence (e.g. TS2026 for complaints of 2026) of one company."""
+
+    company = models.ForeignKey(
+        "estates.Company", on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(max_length=30)
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "key"], name="counter_company_key_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"
