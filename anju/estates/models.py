@@ -196,7 +196,13 @@ class House(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["number"], name="house_number_idx"),
+            # Pattern ops: on PostgreSQL `LIKE 'q%'` uses the index whatever the
+            # database collation; elsewhere it is a plain index (range scans).
+            models.Index(
+                fields=["number"],
+                name="house_number_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
             models.Index(
                 fields=["community", "usage", "occupancy"], name="house_filter_idx"
             ),
@@ -261,8 +267,21 @@ class Person(models.Model):
     class Meta:
         ordering = ["name", "id"]
         indexes = [
-            models.Index(fields=["name"], name="person_name_idx"),
-            models.Index(fields=["name_initials"], name="person_initials_idx"),
+            models.Index(
+                fields=["name"],
+                name="person_name_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["name_initials"],
+                name="person_initials_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["name_pinyin"],
+                name="person_pinyin_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
             models.Index(fields=["phone_tail"], name="person_phone_tail_idx"),
             models.Index(fields=["phone"], name="person_phone_idx"),
         ]
