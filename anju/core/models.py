@@ -79,3 +79,29 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
+
+
+class DayKind(models.TextChoices):
+    WORKDAY = "workday", _("工作日")
+    WEEKEND = "weekend", _("休息日")
+    HOLIDAY = "holiday", _("法定节假日")
+
+
+class CalendarDay(models.Model):
+    """An admin-entered day that overrides the official calendar (holidays, 调休 workdays).
+
+    Needed for years the State Council has not yet announced when the installed
+    `chinese_calendar` package was built; also drives SLA business hours.
+    """
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=DayKind.choices)
+    name = models.CharField(_("名称"), max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("节假日/调休")
+        verbose_name_plural = _("节假日/调休")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} {self.name}"
