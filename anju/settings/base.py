@@ -144,6 +144,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "anju.accounts.views.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
+# The lock lasts AXES_COOLOFF_TIME from the lockout; retrying meanwhile does not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
 
