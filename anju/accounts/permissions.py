@@ -26,5 +26,23 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+# Service desk: agents log and handle tickets; supervisors/managers also dispatch;
+# technicians and guards see and work the tickets assigned to them.
+SERVICEDESK_HANDLE = {"servicedesk.view", "servicedesk.change"}
+SERVICEDESK_DISPATCH = SERVICEDESK_HANDLE | {"servicedesk.assign"}
+SERVICEDESK = {
+    Role.AGENT: SERVICEDESK_DISPATCH,
+    Role.SUPERVISOR: SERVICEDESK_DISPATCH,
+    Role.MANAGER: SERVICEDESK_DISPATCH,
+    Role.ADMIN: SERVICEDESK_DISPATCH,
+    Role.TECHNICIAN: {"servicedesk.view"},
+    Role.GUARD: {"servicedesk.view"},
+}
+ROLE_PERMISSIONS = {
+    role: perms | frozenset(SERVICEDESK.get(role, set()))
+    for role, perms in ROLE_PERMISSIONS.items()
+}
+
+
 def role_has(role: str, perm: str) -> bool:
     return perm in ROLE_PERMISSIONS.get(role, frozenset())

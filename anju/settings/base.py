@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "anju.core",
     "anju.accounts",
     "anju.estates",
+    "anju.servicedesk",
     "anju.portal",
 ]
 
