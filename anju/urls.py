@@ -2,15 +2,16 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from anju.accounts import views as account_views
+from anju.accounts.api.docs import SwaggerView
 
 api_v1 = [
     path("", include("anju.accounts.api.urls")),
     path("", include("anju.estates.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("docs/", SwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
 
 urlpatterns = [

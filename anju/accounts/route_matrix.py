@@ -10,6 +10,7 @@ PUBLIC = "public"
 AUTHENTICATED = "authenticated"
 OWNER = "owner"
 STAFF = "staff"
+DJANGO_ADMIN = "django_admin"  # Django's is_staff flag (the /django-admin/ site)
 
 ROUTES: dict[str, str] = {
     "home": AUTHENTICATED,
@@ -28,3 +29,63 @@ ROUTES: dict[str, str] = {
     "api-token": PUBLIC,
     "api-me": AUTHENTICATED,
 }
+    # REST API v1 (DRF router names: <basename>-list / -detail / -<action>).
+    # "a|b": either permission; "owner" lets portal accounts read their own rows.
+    "community-list": "estates.view",
+    "community-detail": "estates.view",
+    "building-list": "estates.view|owner",
+    "building-detail": "estates.view|owner",
+    "unit-list": "estates.view",
+    "unit-detail": "estates.view",
+    "house-list": "estates.view|owner",
+    "house-detail": "estates.view|owner",
+    "person-list": "estates.view|owner",
+    "person-detail": "estates.view|owner",
+    "person-reveal": "pii.reveal",
+    "resident-list": "estates.view|owner",
+    "resident-detail": "estates.view|owner",
+    "vehicle-list": "estates.view|owner",
+    "vehicle-detail": "estates.view|owner",
+    "parking-space-list": "estates.view|owner",
+    "parking-space-detail": "estates.view|owner",
+    "user-list": "accounts.view",
+    "user-detail": "accounts.view",
+    "audit-event-list": "audit.view",
+    "audit-event-detail": "audit.view",
+    # Django admin: its own login, for accounts flagged is_staff only.
+    "admin:login": PUBLIC,
+    "admin:logout": PUBLIC,
+
+# Every route in a namespace listed here needs that code, unless named in ROUTES.
+NAMESPACES: dict[str, str] = {
+    "admin": DJANGO_ADMIN,
+}
+
+
+def allows(code: str, user: object) -> bool:
+    """Whether `user` passes the route code (anonymous users only PUBLIC)."""
+    if code == PUBLIC:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    is_owner = bool(getattr(user, "is_owner_account", False))
+    for part in code.split("|"):
+        if part == AUTHENTICATED:
+            return True
+        if part == OWNER and is_owner:
+            return True
+        if part == STAFF and not is_owner:
+            return True
+        if part == DJANGO_ADMIN and getattr(user, "is_staff", False):
+            return True
+        if "." in part and user.has_role_perm(part):  # type: ignore[attr-defined]
+            return True
+    return False
+
+
+def route_code(name: str) -> str | None:
+    """The code a named route needs, or None if the route is not declared."""
+    if name in ROUTES:
+        return ROUTES[name]
+    namespace = name.split(":", 1)[0] if ":" in name else ""
+    return NAMESPACES.get(namespace)

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, pagination, status
+from rest_framework import exceptions, pagination, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -98,7 +98,9 @@ class ScopedViewSetMixin:
     def get_queryset(self):  # type: ignore[no-untyped-def]
         qs = self.queryset_model.objects.visible_to(self.request.user, "view")
         community = self.request.query_params.get("community")
-        if community and community.isdigit():
+        filterset = getattr(self, "filterset_class", None)
+        handled = filterset is not None and "community" in filterset.base_filters
+        if community and community.isdigit() and not handled:
             qs = qs.in_community(int(community))
         if self.select_related:
             qs = qs.select_related(*self.select_related)
@@ -108,7 +110,12 @@ class ScopedViewSetMixin:
 
 
 class RolePermission:
-    """Unsafe methods need "<app_label>.change" for the viewset's model (403 otherwise)."""
+    """Reads need "<app_label>.view", writes "<app_label>.change" (403 otherwise).
+
+    A viewset may name other codes in `view_permission` / `change_permission`. Owner
+    accounts may read models that declare `scope_owner_house` (their own rows, through
+    `visible_to`) and never write.
+    """
 
     SAFE = ("GET", "HEAD", "OPTIONS")
 
@@ -116,12 +123,30 @@ class RolePermission:
         user = request.user
         if not (user and user.is_authenticated):
             return False
-        if request.method in self.SAFE:
-            return True
         model = getattr(view, "queryset_model", None)
+        safe = request.method in self.SAFE
+        if getattr(user, "is_owner_account", False):
+            return safe and getattr(model, "scope_owner_house", None) is not None
         if model is None:
             return True
-        return bool(user.has_role_perm(f"{model._meta.app_label}.change"))
+        action = "view" if safe else "change"
+        perm = getattr(view, f"{action}_permission", None) or (
+            f"{model._meta.app_label}.{action}"
+        )
+        return bool(user.has_role_perm(perm))
 
     def has_object_permission(self, request, view, obj) -> bool:  # type: ignore[no-untyped-def]
         return True
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A writable foreign key limited to rows the requesting user can see.
+
+    An unknown id and an id out of the user's scope give the same 400 field error,
+    so the answer never confirms that another community's row exists.
+    """
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return self.queryset.model.objects.visible_to(user, "view")
