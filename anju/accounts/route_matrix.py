@@ -28,7 +28,6 @@ ROUTES: dict[str, str] = {
     "api-docs": AUTHENTICATED,
     "api-token": PUBLIC,
     "api-me": AUTHENTICATED,
-}
     # REST API v1 (DRF router names: <basename>-list / -detail / -<action>).
     # "a|b": either permission; "owner" lets portal accounts read their own rows.
     "community-list": "estates.view",
@@ -55,6 +54,7 @@ ROUTES: dict[str, str] = {
     # Django admin: its own login, for accounts flagged is_staff only.
     "admin:login": PUBLIC,
     "admin:logout": PUBLIC,
+}
 
 # Every route in a namespace listed here needs that code, unless named in ROUTES.
 NAMESPACES: dict[str, str] = {
