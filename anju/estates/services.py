@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -10,7 +11,16 @@ from django.db import IntegrityError, models, transaction
 from anju.core import audit
 from anju.core.errors import Conflict, ValidationFailed
 
-from .models import Building, Community, House, HouseResident, Person, Unit
+from .models import (
+    Building,
+    Community,
+    House,
+    HouseResident,
+    ParkingSpace,
+    Person,
+    Unit,
+    Vehicle,
+)
 
 
 def _full_clean(obj: models.Model, exclude: list[str] | None = None) -> None:
@@ -113,3 +123,109 @@ def resident_end(
     resident.active = False
     resident.until = until
     return save_audited(obj=resident, actor=actor)
+
+
+# --- Staff UI writes: buildings, units, new people, vehicles, parking spaces --------
+
+PLATE_RE = re.compile(
+    r"^[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领]"
+    r"[A-Z][A-HJ-NP-Z0-9]{4,6}[A-HJ-NP-Z0-9挂学警港澳]?$"
+)
+
+
+def building_create(*, community: Community, actor: Any, **fields: Any) -> Building:
+    """Create a building; a duplicate number in the community is a conflict."""
+    return save_audited(obj=Building(community=community, **fields), actor=actor)
+
+
+def unit_create(*, building: Building, number: str, actor: Any) -> Unit:
+    """Create a unit in a building; a duplicate number in the building is a conflict."""
+    return save_audited(
+        obj=Unit(community_id=building.community_id, building=building, number=number),
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def person_create_for_house(
+    *,
+    house: House,
+    relation: str,
+    actor: Any,
+    is_primary: bool = False,
+    **fields: Any,
+) -> HouseResident:
+    """Create a person and tie them to a house in one step: both rows or neither."""
+    person = person_create(actor=actor, company_id=house.community.company_id, **fields)
+    return resident_add(
+        house=house,
+        person=person,
+        relation=relation,
+        actor=actor,
+        is_primary=is_primary,
+    )
+
+
+def _check_same_community(community_id: int, **related: Any) -> None:
+    wrong = {
+        name: ["不属于所选小区"]
+        for name, obj in related.items()
+        if obj is not None and obj.community_id != community_id
+    }
+    if wrong:
+        raise ValidationFailed("关联对象不属于所选小区", fields=wrong)
+
+
+def _vehicle_check(vehicle: Vehicle) -> None:
+    vehicle.plate = (vehicle.plate or "").strip().upper().replace(" ", "")
+    if not PLATE_RE.match(vehicle.plate):
+        raise ValidationFailed(
+            "车牌号格式不正确（例如 京A12345 或新能源 沪AD12345）",
+            code="plate_invalid",
+            fields={"plate": ["车牌号格式不正确"]},
+        )
+    _check_same_community(
+        vehicle.community_id,
+        house=vehicle.house,
+        parking_space=vehicle.parking_space,
+    )
+    if (
+        vehicle.person_id
+        and vehicle.house_id
+        and not HouseResident.objects.filter(
+            house_id=vehicle.house_id, person_id=vehicle.person_id, active=True
+        ).exists()
+    ):
+        raise ValidationFailed(
+            "车主不是该房屋的住户", fields={"person": ["车主不是该房屋的住户"]}
+        )
+
+
+def vehicle_create(*, actor: Any, **fields: Any) -> Vehicle:
+    """Register a vehicle; house, parking space and owner must match its community."""
+    vehicle = Vehicle(**fields)
+    _vehicle_check(vehicle)
+    return save_audited(obj=vehicle, actor=actor)
+
+
+def vehicle_update(*, vehicle: Vehicle, actor: Any, **fields: Any) -> Vehicle:
+    for key, value in fields.items():
+        setattr(vehicle, key, value)
+    _vehicle_check(vehicle)
+    return save_audited(obj=vehicle, actor=actor)
+
+
+def parking_space_create(*, actor: Any, **fields: Any) -> ParkingSpace:
+    """Create a parking space (产权/租赁/临停), optionally tied to a house."""
+    space = ParkingSpace(**fields)
+    _check_same_community(space.community_id, house=space.house)
+    return save_audited(obj=space, actor=actor)
+
+
+def parking_space_update(
+    *, space: ParkingSpace, actor: Any, **fields: Any
+) -> ParkingSpace:
+    for key, value in fields.items():
+        setattr(space, key, value)
+    _check_same_community(space.community_id, house=space.house)
+    return save_audited(obj=space, actor=actor)

@@ -7,3 +7,11 @@ document.addEventListener("click", (event) => {
   const el = event.target.closest("[data-confirm]");
   if (el && !window.confirm(el.dataset.confirm)) event.preventDefault();
 });
+// htmx: a refused reveal (no reason, 400/403) still swaps in the form with its message.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const status = event.detail.xhr.status;
+  if ((status === 400 || status === 403) && event.detail.elt.closest("form.reveal")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
