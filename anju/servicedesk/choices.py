@@ -103,6 +103,32 @@ class EventKind(models.TextChoices):
     REPEAT = "repeat", _("重复投诉")
     URGENCY = "urgency", _("调整紧急程度")
     COMMENT = "comment", _("备注")
+    PAUSED = "paused", _("暂停计时")
+    RESUMED = "resumed", _("恢复计时")
+    FEEDBACK = "feedback", _("反馈业主")
+    BREACH = "breach", _("超时")
+
+
+class PauseReason(models.TextChoices):
+    WAITING_OWNER = "waiting_owner", _("等待业主")
+    WAITING_PARTS = "waiting_parts", _("等待配件")
+
+
+class SLAClock(models.TextChoices):
+    ACK = "ack", _("受理")
+    ONSITE = "onsite", _("响应/到场")
+    RESOLVE = "resolve", _("办结")
+    FEEDBACK = "feedback", _("投诉两小时反馈")
+    VISIT = "visit", _("回访")
+
+
+# Default multi-level escalation chain: (level, role, title, minutes after the breach).
+DEFAULT_ESCALATION = (
+    (1, "supervisor", "客服主管", 0),
+    (2, "manager", "项目经理", 60),
+    (3, "regional", "区域公司", 240),
+    (4, "headquarters", "集团总部", 1440),
+)
 
 
 # Default SLA per urgency (DOMAIN §3): acknowledge, on site / first action, resolve.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -17,6 +19,8 @@ from .choices import (
     Category,
     Channel,
     EventKind,
+    PauseReason,
+    SLAClock,
     Status,
     TicketType,
     Urgency,
@@ -116,6 +120,21 @@ class Ticket(models.Model):
     onsite_due_at = models.DateTimeField(_("响应时限"), null=True, blank=True)
     resolve_due_at = models.DateTimeField(_("办结时限"), null=True, blank=True)
     feedback_due_at = models.DateTimeField(_("投诉反馈时限"), null=True, blank=True)
+    feedback_at = models.DateTimeField(_("已反馈业主"), null=True, blank=True)
+    visit_due_at = models.DateTimeField(_("回访时限"), null=True, blank=True)
+    business_hours = models.BooleanField(
+        _("按工作时间计时"), default=False, editable=False
+    )
+    paused_at = models.DateTimeField(
+        _("暂停计时于"), null=True, blank=True, editable=False
+    )
+    pause_reason = models.CharField(
+        _("暂停原因"),
+        max_length=20,
+        choices=PauseReason.choices,
+        blank=True,
+        editable=False,
+    )
 
     scope_community = "community"
     scope_owner_house = "house"
@@ -140,7 +159,32 @@ class Ticket(models.Model):
             models.Index(
                 fields=["house", "category", "created_at"], name="ticket_repeat_idx"
             ),
-            models.Index(fields=["status", "resolve_due_at"], name="ticket_due_idx"),
+            # partial indexes for the breach scan: only running clocks are indexed
+            models.Index(
+                fields=["ack_due_at"],
+                condition=Q(status=Status.NEW),
+                name="ticket_ack_due_idx",
+            ),
+            models.Index(
+                fields=["onsite_due_at"],
+                condition=Q(status__in=(Status.NEW, Status.ACCEPTED, Status.ASSIGNED)),
+                name="ticket_onsite_due_idx",
+            ),
+            models.Index(
+                fields=["resolve_due_at"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="ticket_resolve_due_idx",
+            ),
+            models.Index(
+                fields=["feedback_due_at"],
+                condition=Q(type=TicketType.COMPLAINT, feedback_at__isnull=True),
+                name="ticket_feedback_due_idx",
+            ),
+            models.Index(
+                fields=["visit_due_at"],
+                condition=Q(status=Status.RESOLVED),
+                name="ticket_visit_due_idx",
+            ),
         ]
         verbose_name = _("工单")
         verbose_name_plural = _("工单")
@@ -181,3 +225,126 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.kind}"
+
+
+class ServiceDeskPolicy(models.Model):
+    """Per-community service-desk settings: service hours, repeat window, visit rules."""
+
+    community = models.OneToOneField(
+        "estates.Community", on_delete=models.CASCADE, related_name="servicedesk_policy"
+    )
+    opens = models.TimeField(_("服务开始"), default=time(8, 30))
+    closes = models.TimeField(_("服务结束"), default=time(17, 30))
+    repeat_window_days = models.PositiveSmallIntegerField(
+        _("重复投诉判定天数"), default=30
+    )
+    visit_within_hours = models.PositiveSmallIntegerField(
+        _("回访时限(小时)"), default=24
+    )
+    visit_repairs = models.BooleanField(_("报修需回访"), default=True)
+
+    scope_community = "community"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("客服策略")
+        verbose_name_plural = _("客服策略")
+
+    def __str__(self) -> str:
+        return str(self.community)
+
+
+class SLAPolicy(models.Model):
+    """SLA limits for a community × ticket type × urgency; blanks mean "any"."""
+
+    community = models.ForeignKey(
+        "estates.Community",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    type = models.CharField(max_length=12, choices=TicketType.choices, blank=True)
+    urgency = models.CharField(max_length=10, choices=Urgency.choices)
+    ack_minutes = models.PositiveIntegerField(_("受理时限(分钟)"))
+    onsite_minutes = models.PositiveIntegerField(_("响应时限(分钟)"))
+    resolve_minutes = models.PositiveIntegerField(_("办结时限(分钟)"))
+    business_hours = models.BooleanField(_("按工作时间计时"), default=False)
+
+    scope_community = "community"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "type", "urgency"], name="sla_policy_unique"
+            )
+        ]
+        verbose_name = _("SLA 时限")
+        verbose_name_plural = _("SLA 时限")
+
+    def __str__(self) -> str:
+        return f"{self.community or '默认'} {self.type or '全部'} {self.urgency}"
+
+
+class SLABreach(models.Model):
+    """One clock of one ticket that ran out; found by the periodic scan, once."""
+
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="breaches"
+    )
+    community = models.ForeignKey(
+        "estates.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    clock = models.CharField(max_length=10, choices=SLAClock.choices)
+    due_at = models.DateTimeField()
+    detected_at = models.DateTimeField(default=timezone.now)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+
+    scope_community = "community"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "clock"], name="sla_breach_once")
+        ]
+        indexes = [
+            models.Index(fields=["community", "detected_at"], name="breach_report_idx")
+        ]
+        verbose_name = _("超时记录")
+        verbose_name_plural = _("超时记录")
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.clock}"
+
+
+class EscalationStep(models.Model):
+    """Level N of the escalation chain: who is told, how long after the breach."""
+
+    community = models.ForeignKey(
+        "estates.Community",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    level = models.PositiveSmallIntegerField(_("级别"))
+    role = models.CharField(_("通知角色"), max_length=20)
+    title = models.CharField(_("名称"), max_length=30)
+    after_minutes = models.PositiveIntegerField(_("超时后(分钟)"))
+
+    scope_community = "community"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["level"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "level"], name="escalation_level_unique"
+            )
+        ]
+        verbose_name = _("升级规则")
+        verbose_name_plural = _("升级规则")
+
+    def __str__(self) -> str:
+        return f"L{self.level} {self.title}"

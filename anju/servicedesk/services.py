@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from anju.core.errors import (
@@ -22,13 +23,15 @@ from .choices import (
     COMPLAINT_FEEDBACK,
     DEFAULT_SLA,
     NUMBER_PREFIX,
-    REPEAT_WINDOW_DAYS,
+    OPEN_STATUSES,
     EventKind,
+    PauseReason,
     Status,
     TicketType,
     Urgency,
 )
-from .models import Ticket, TicketEvent
+from .models import ServiceDeskPolicy, SLAPolicy, Ticket, TicketEvent
+from .sla import ServiceHours, WallClock, shift_for_pause
 
 REPEAT_TYPES = (TicketType.COMPLAINT, TicketType.REPAIR)
 
@@ -62,25 +65,83 @@ def _event(
     )
 
 
-def sla_due_times(
-    *, start: datetime, urgency: str, type: str
-) -> dict[str, datetime | None]:
-    """Due times for acknowledge, first action, resolve and the complaint feedback promise."""
-    ack, onsite, resolve = DEFAULT_SLA[urgency]
-    return {
-        "ack_due_at": start + ack,
-        "onsite_due_at": start + onsite,
-        "resolve_due_at": start + resolve,
-        "feedback_due_at": start + COMPLAINT_FEEDBACK
-        if type == TicketType.COMPLAINT
-        else None,
-    }
+def policy_for(community: Any) -> ServiceDeskPolicy:
+    """The community's service-desk settings (defaults until an admin changes them)."""
+    policy = getattr(community, "_sd_policy", None)
+    if policy is None:
+        policy = ServiceDeskPolicy.objects.filter(community=community).first() or (
+            ServiceDeskPolicy(community=community)
+        )
+        community._sd_policy = policy
+    return policy
+
+
+def sla_limits(
+    *, community: Any, type: str, urgency: str
+) -> tuple[tuple[timedelta, ...], bool]:
+    """(ack, onsite, resolve) and whether they count business hours only.
+
+    The most specific policy wins: community+type, community, default+type, default;
+    without any row the DOMAIN defaults apply, with business hours for normal urgency.
+    """
+    rows = SLAPolicy.objects.filter(
+        Q(community=community) | Q(community__isnull=True), urgency=urgency
+    ).filter(Q(type=type) | Q(type=""))
+    best = sorted(
+        rows, key=lambda r: (r.community_id is not None, r.type != ""), reverse=True
+    )
+    if best:
+        r = best[0]
+        limits = (
+            timedelta(minutes=r.ack_minutes),
+            timedelta(minutes=r.onsite_minutes),
+            timedelta(minutes=r.resolve_minutes),
+        )
+        return limits, r.business_hours
+    return DEFAULT_SLA[urgency], urgency == Urgency.NORMAL
+
+
+def clock_for(ticket: Ticket) -> ServiceHours | WallClock:
+    if not ticket.business_hours:
+        return WallClock()
+    policy = policy_for(ticket.community)
+    return ServiceHours(
+        tz=ticket.community.timezone, opens=policy.opens, closes=policy.closes
+    )
+
+
+def _set_due_times(ticket: Ticket, start: datetime) -> list[str]:
+    """Compute every due time from `start`; returns the fields it set."""
+    (ack, onsite, resolve), business = sla_limits(
+        community=ticket.community, type=ticket.type, urgency=ticket.urgency
+    )
+    ticket.business_hours = business
+    clock = clock_for(ticket)
+    ticket.ack_due_at = clock.add(start, ack)
+    ticket.onsite_due_at = clock.add(start, onsite)
+    ticket.resolve_due_at = clock.add(start, resolve)
+    # The complaint promise ("两小时内给您反馈") runs on the wall clock from acceptance,
+    # provisionally from creation until the ticket is accepted.
+    ticket.feedback_due_at = (
+        (ticket.accepted_at or start) + COMPLAINT_FEEDBACK
+        if ticket.type == TicketType.COMPLAINT
+        else None
+    )
+    return [
+        "business_hours",
+        "ack_due_at",
+        "onsite_due_at",
+        "resolve_due_at",
+        "feedback_due_at",
+    ]
 
 
 def _find_repeat(ticket: Ticket) -> Ticket | None:
     if ticket.house_id is None or ticket.type not in REPEAT_TYPES:
         return None
-    since = ticket.created_at - timedelta(days=REPEAT_WINDOW_DAYS)
+    since = ticket.created_at - timedelta(
+        days=policy_for(ticket.community).repeat_window_days
+    )
     return (
         Ticket.objects.filter(
             house_id=ticket.house_id,
@@ -149,8 +210,8 @@ def ticket_create(
         expected_solution=expected_solution,
         created_by=actor,
         created_at=now,
-        **sla_due_times(start=now, urgency=urgency, type=type),
     )
+    _set_due_times(ticket, now)
     ticket.full_clean(
         exclude=["company", "number", "created_by"], validate_constraints=False
     )
@@ -169,7 +230,10 @@ def ticket_create(
             ticket,
             actor,
             EventKind.REPEAT,
-            note=f"{REPEAT_WINDOW_DAYS} 天内同一房屋同类问题重复反映（上次 {previous.number}），已自动上报",
+            note=(
+                f"{policy_for(community).repeat_window_days} 天内同一房屋同类问题重复反映"
+                f"（上次 {previous.number}），已自动上报"
+            ),
             previous=previous.number,
         )
     return ticket
@@ -205,13 +269,17 @@ def _move(
 def ticket_accept(*, ticket: Ticket, actor: Any, note: str = "") -> Ticket:
     """An agent takes the ticket and tells the owner the process and time limit."""
     _require(actor, "servicedesk.change", ticket.community_id)
+    now = timezone.now()
+    fields: dict[str, Any] = {"accepted_at": now}
+    if ticket.type == TicketType.COMPLAINT:
+        fields["feedback_due_at"] = now + COMPLAINT_FEEDBACK
     return _move(
         ticket=ticket,
         actor=actor,
         to=Status.ACCEPTED,
         kind=EventKind.ACCEPTED,
         note=note,
-        fields={"accepted_at": timezone.now()},
+        fields=fields,
     )
 
 
@@ -277,13 +345,20 @@ def ticket_resolve(
         raise PermissionDenied("只有责任人或客服可以办结", code="ticket_not_assignee")
     if not (resolution or "").strip():
         raise ValidationFailed("请填写处理结果", fields={"resolution": ["必填"]})
+    now = timezone.now()
     return _move(
         ticket=ticket,
         actor=actor,
         to=Status.RESOLVED,
         kind=EventKind.RESOLVED,
         note=note,
-        fields={"resolution": resolution.strip(), "resolved_at": timezone.now()},
+        fields={
+            "resolution": resolution.strip(),
+            "resolved_at": now,
+            "visit_due_at": _visit_due(ticket, now),
+            "paused_at": None,
+            "pause_reason": "",
+        },
     )
 
 
@@ -370,11 +445,100 @@ def ticket_change_urgency(
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
     before = locked.urgency
     locked.urgency = urgency
-    due = sla_due_times(start=locked.created_at, urgency=urgency, type=locked.type)
-    for key, value in due.items():
-        setattr(locked, key, value)
-    locked.save(update_fields=["urgency", *due])
+    due_fields = _set_due_times(locked, locked.created_at)
+    locked.save(update_fields=["urgency", *due_fields])
     _event(
         locked, actor, EventKind.URGENCY, note=reason, **{"from": before, "to": urgency}
     )
+    return locked
+
+
+def visit_required(ticket: Ticket) -> bool:
+    """Every complaint and emergency is visited; repairs per community policy."""
+    if ticket.type == TicketType.COMPLAINT or ticket.urgency == Urgency.EMERGENCY:
+        return True
+    return (
+        ticket.type == TicketType.REPAIR and policy_for(ticket.community).visit_repairs
+    )
+
+
+def _visit_due(ticket: Ticket, resolved_at: datetime) -> datetime | None:
+    if not visit_required(ticket):
+        return None
+    return resolved_at + timedelta(
+        hours=policy_for(ticket.community).visit_within_hours
+    )
+
+
+PAUSABLE_CLOCKS = ("ack_due_at", "onsite_due_at", "resolve_due_at")
+
+
+@transaction.atomic
+def ticket_pause(*, ticket: Ticket, actor: Any, reason: str, note: str = "") -> Ticket:
+    """Stop the SLA clocks while the ticket waits on the owner or on parts."""
+    _require(actor, "servicedesk.view", ticket.community_id)
+    if reason not in PauseReason.values:
+        raise ValidationFailed("请选择暂停原因", fields={"reason": ["无效"]})
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if locked.status not in OPEN_STATUSES or locked.paused_at is not None:
+        raise InvalidTransition(
+            "只有进行中且未暂停的工单可以暂停计时", code="ticket_invalid_transition"
+        )
+    if not _is_handler(locked, actor) and not actor.has_role_perm("servicedesk.change"):
+        raise PermissionDenied(
+            "只有责任人或客服可以暂停计时", code="ticket_not_assignee"
+        )
+    locked.paused_at = timezone.now()
+    locked.pause_reason = reason
+    locked.save(update_fields=["paused_at", "pause_reason"])
+    _event(locked, actor, EventKind.PAUSED, note=note, reason=reason)
+    return locked
+
+
+@transaction.atomic
+def ticket_resume(*, ticket: Ticket, actor: Any, note: str = "") -> Ticket:
+    """Restart the clocks: each due time gets back the time it had left at the pause."""
+    _require(actor, "servicedesk.view", ticket.community_id)
+    locked = (
+        Ticket.objects.select_for_update().select_related("community").get(pk=ticket.pk)
+    )
+    if locked.paused_at is None:
+        raise InvalidTransition("工单未暂停计时", code="ticket_invalid_transition")
+    now = timezone.now()
+    clock = clock_for(locked)
+    for name in PAUSABLE_CLOCKS:
+        due = getattr(locked, name)
+        if due is not None:
+            setattr(
+                locked,
+                name,
+                shift_for_pause(
+                    clock, due=due, paused_at=locked.paused_at, resumed_at=now
+                ),
+            )
+    paused_for = now - locked.paused_at
+    locked.paused_at = None
+    locked.pause_reason = ""
+    locked.save(update_fields=[*PAUSABLE_CLOCKS, "paused_at", "pause_reason"])
+    _event(
+        locked,
+        actor,
+        EventKind.RESUMED,
+        note=note,
+        paused_minutes=int(paused_for.total_seconds() // 60),
+    )
+    return locked
+
+
+@transaction.atomic
+def ticket_feedback(*, ticket: Ticket, actor: Any, note: str) -> Ticket:
+    """Record that the owner was told the progress (the complaint two-hour promise)."""
+    _require(actor, "servicedesk.change", ticket.community_id)
+    if not (note or "").strip():
+        raise ValidationFailed("请填写反馈内容", fields={"note": ["必填"]})
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if locked.feedback_at is None:
+        locked.feedback_at = timezone.now()
+        locked.save(update_fields=["feedback_at"])
+    _event(locked, actor, EventKind.FEEDBACK, note=note.strip())
     return locked

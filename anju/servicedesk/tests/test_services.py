@@ -14,6 +14,7 @@ from anju.core.errors import (
 from anju.servicedesk import services
 from anju.servicedesk.choices import Category, EventKind, Status, TicketType, Urgency
 from anju.servicedesk.models import Ticket
+from anju.servicedesk.services import clock_for
 
 from .factories import make_ticket
 
@@ -135,8 +136,12 @@ def test_emergency_due_times_and_urgency_change(agent, house):
     ticket = services.ticket_change_urgency(
         ticket=ticket, actor=agent, urgency=Urgency.NORMAL, reason="现场确认非紧急"
     )
-    # then due times are recomputed from creation
-    assert ticket.resolve_due_at - ticket.created_at == timedelta(hours=72)
+    # then due times are recomputed from creation, in business hours for normal tickets
+    assert ticket.business_hours
+    assert ticket.resolve_due_at == clock_for(ticket).add(
+        ticket.created_at, timedelta(hours=72)
+    )
+    assert ticket.resolve_due_at - ticket.created_at > timedelta(hours=72)
 
 
 def test_technician_cannot_start_a_ticket_of_someone_else(agent, technician, house):
