@@ -43,6 +43,22 @@ ROLE_PERMISSIONS = {
     for role, perms in ROLE_PERMISSIONS.items()
 }
 
+# Billing: finance staff run bills and take payments; managers and admins also approve
+# discounts; agents and supervisors read bills to answer owners' fee questions.
+BILLING_CASHIER = {"billing.view", "billing.change", "billing.run"}
+BILLING_APPROVE = BILLING_CASHIER | {"billing.approve"}
+BILLING = {
+    Role.FINANCE: BILLING_CASHIER,
+    Role.MANAGER: BILLING_APPROVE,
+    Role.ADMIN: BILLING_APPROVE,
+    Role.AGENT: {"billing.view"},
+    Role.SUPERVISOR: {"billing.view"},
+}
+ROLE_PERMISSIONS = {
+    role: perms | frozenset(BILLING.get(role, set()))
+    for role, perms in ROLE_PERMISSIONS.items()
+}
+
 
 def role_has(role: str, perm: str) -> bool:
     return perm in ROLE_PERMISSIONS.get(role, frozenset())

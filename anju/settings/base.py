@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "anju.accounts",
     "anju.estates",
     "anju.servicedesk",
+    "anju.billing",
     "anju.portal",
 ]
 

@@ -1,0 +1,118 @@
+"""Admin: fee items and policies are edited here; the financial ledger is read-only and
+nothing financial can be deleted (corrections are reversals made through services)."""
+
+from django.contrib import admin
+
+from .models import (
+    Bill,
+    BillingPolicy,
+    BillLine,
+    BillRun,
+    DiscountLine,
+    FeeItem,
+    MeterReading,
+    Payment,
+    PaymentAllocation,
+    PricePlan,
+    Receipt,
+)
+
+
+@admin.register(BillingPolicy)
+class BillingPolicyAdmin(admin.ModelAdmin):
+    list_display = ("community", "cycle", "vacant_discount_percent")
+
+
+@admin.register(FeeItem)
+class FeeItemAdmin(admin.ModelAdmin):
+    list_display = ("community", "code", "name", "kind", "active")
+    list_filter = ("kind", "active")
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+class LedgerAdmin(admin.ModelAdmin):
+    """Read-only: rows are written by services and never changed or deleted here."""
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(PricePlan)
+class PricePlanAdmin(LedgerAdmin):
+    list_display = ("fee_item", "usage", "unit_price", "effective_from")
+
+
+@admin.register(BillRun)
+class BillRunAdmin(LedgerAdmin):
+    list_display = (
+        "community",
+        "period_start",
+        "period_end",
+        "status",
+        "bill_count",
+        "total_amount",
+    )
+
+
+@admin.register(Bill)
+class BillAdmin(LedgerAdmin):
+    list_display = (
+        "house",
+        "period_start",
+        "period_end",
+        "total",
+        "paid_total",
+        "status",
+    )
+    list_filter = ("status",)
+    raw_id_fields = ("house", "run")
+
+
+@admin.register(BillLine)
+class BillLineAdmin(LedgerAdmin):
+    list_display = ("house", "description", "amount", "paid_amount", "status")
+    list_filter = ("status", "kind")
+    raw_id_fields = ("bill", "house", "reversal_of")
+
+
+@admin.register(DiscountLine)
+class DiscountLineAdmin(LedgerAdmin):
+    list_display = ("line", "kind", "amount", "approved_by", "created_at")
+
+
+@admin.register(MeterReading)
+class MeterReadingAdmin(LedgerAdmin):
+    list_display = ("house", "area_name", "fee_item", "reading", "read_on")
+
+
+@admin.register(Payment)
+class PaymentAdmin(LedgerAdmin):
+    list_display = (
+        "house",
+        "kind",
+        "channel",
+        "amount",
+        "credit_amount",
+        "received_at",
+    )
+    list_filter = ("kind", "channel")
+    raw_id_fields = ("house", "reversal_of")
+
+
+@admin.register(PaymentAllocation)
+class PaymentAllocationAdmin(LedgerAdmin):
+    list_display = ("payment", "line", "amount")
+
+
+@admin.register(Receipt)
+class ReceiptAdmin(LedgerAdmin):
+    list_display = ("number", "amount", "amount_in_words", "issued_at")
+    search_fields = ("number",)

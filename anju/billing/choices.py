@@ -1,0 +1,72 @@
+"""Codes for fees and payments (DOMAIN §5)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+RECEIPT_PREFIX = "SJ"  # 收据 SJ2026-000123
+RECEIPT_WIDTH = 6
+
+
+class FeeKind(models.TextChoices):
+    # 单价(元/m²/月) × 建筑面积 × 月数
+    AREA_BASED = "area_based", _("按面积")
+    # 固定月费：车位租金、车位管理费
+    FIXED_MONTHLY = "fixed_monthly", _("固定月费")
+    # 抄表：(本期读数 − 上期读数) × 单价
+    METERED = "metered", _("抄表计费")
+    # 一次性：押金、有偿服务、赔偿
+    ONE_OFF = "one_off", _("一次性")
+
+
+PERIODIC_KINDS = (FeeKind.AREA_BASED, FeeKind.FIXED_MONTHLY)
+
+
+class Cycle(models.TextChoices):
+    # 自然月：每月1日至月末
+    NATURAL = "natural", _("自然月")
+    # 按交付日：如16日至次月15日
+    DELIVERY_ANCHORED = "delivery_anchored", _("按交付日")
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", _("进行中")  # started, or crashed: a rerun continues it
+    COMPLETED = "completed", _("已完成")
+
+
+class LineKind(models.TextChoices):
+    PERIODIC = "periodic", _("周期费用")  # written by a billing run, one per period
+    ONE_OFF = "one_off", _("一次性费用")
+    REVERSAL = "reversal", _("冲销")  # negative twin of a voided line
+
+
+class LineStatus(models.TextChoices):
+    UNPAID = "unpaid", _("未缴")
+    PARTIAL = "partial", _("部分缴纳")
+    PAID = "paid", _("已缴清")
+    VOID = "void", _("已冲销")  # voided by a reversal line; never deleted
+
+
+class BillStatus(models.TextChoices):
+    UNPAID = "unpaid", _("未缴")
+    PARTIAL = "partial", _("部分缴纳")
+    PAID = "paid", _("已缴清")
+
+
+class Channel(models.TextChoices):
+    CASH = "cash", _("现金")
+    BANK_TRANSFER = "bank_transfer", _("银行转账")
+    POS = "pos", _("POS刷卡")
+    WECHAT = "wechat", _("微信")
+    ALIPAY = "alipay", _("支付宝")
+    WITHHOLDING = "withholding", _("银行代扣")
+
+
+class PaymentKind(models.TextChoices):
+    PAYMENT = "payment", _("收款")
+    REVERSAL = "reversal", _("冲正")  # negative twin of a payment, references it
+
+
+class DiscountKind(models.TextChoices):
+    COMPENSATION = "compensation", _("赔偿减免")
+    PREPAYMENT = "prepayment", _("预缴优惠")
+    OTHER = "other", _("其他减免")

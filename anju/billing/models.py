@@ -1,0 +1,652 @@
+"""Fees and payments: fee items, prices, billing runs, bills, payments, receipts.
+
+Everything financial is append-only: rows are never deleted (``delete()`` raises, on the
+model and on the queryset) and corrections are reversal rows that point at the original.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anju.core.errors import InvalidTransition
+from anju.core.querysets import ScopedQuerySet
+from anju.estates.choices import Usage
+
+from .choices import (
+    BillStatus,
+    Channel,
+    Cycle,
+    DiscountKind,
+    FeeKind,
+    LineKind,
+    LineStatus,
+    PaymentKind,
+    RunStatus,
+)
+
+ZERO = Decimal("0.00")
+
+
+def money_field(label: str, **kw):  # type: ignore[no-untyped-def]
+    return models.DecimalField(label, max_digits=14, decimal_places=2, **kw)
+
+
+class LedgerDeleteRefused(InvalidTransition):
+    """财务记录不可删除，请做冲销。"""
+
+    code = "billing_append_only"
+
+
+class LedgerQuerySet(ScopedQuerySet):
+    """A scoped queryset whose rows cannot be deleted in bulk either."""
+
+    def delete(self):  # type: ignore[no-untyped-def]
+        raise LedgerDeleteRefused()
+
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+
+class AppendOnly(models.Model):
+    """Base of ledger models: deleting raises; corrections are reversal rows."""
+
+    objects = LedgerQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise LedgerDeleteRefused()
+
+
+class BillingPolicy(models.Model):
+    """A community's billing settings: cycle kind and vacant-house discount."""
+
+    community = models.OneToOneField(
+        "estates.Community",
+        on_delete=models.PROTECT,
+        related_name="billing_policy",
+        verbose_name=_("小区"),
+    )
+    cycle = models.CharField(
+        _("计费周期"), max_length=20, choices=Cycle.choices, default=Cycle.NATURAL
+    )
+    vacant_discount_percent = models.DecimalField(
+        _("空置房减免比例(%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=ZERO,
+        help_text=_("空置房物业费按 (100 − 比例)% 计收；0 表示不减免"),
+    )
+
+    scope_community = "community"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(vacant_discount_percent__gte=0)
+                & Q(vacant_discount_percent__lte=100),
+                name="billing_policy_vacant_percent_range",
+            )
+        ]
+        verbose_name = _("收费规则")
+        verbose_name_plural = _("收费规则")
+
+    def __str__(self) -> str:
+        return f"{self.community} {self.get_cycle_display()}"
+
+
+class FeeItem(models.Model):
+    """A chargeable item of a community: 物业费, 车位管理费, 水费, 装修押金 …"""
+
+    community = models.ForeignKey(
+        "estates.Community",
+        on_delete=models.PROTECT,
+        related_name="fee_items",
+        verbose_name=_("小区"),
+    )
+    code = models.SlugField(_("编码"), max_length=30)
+    name = models.CharField(_("名称"), max_length=50)
+    kind = models.CharField(_("计费方式"), max_length=20, choices=FeeKind.choices)
+    active = models.BooleanField(_("启用"), default=True)
+
+    scope_community = "community"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["community_id", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "code"], name="fee_item_code_unique"
+            )
+        ]
+        verbose_name = _("收费项目")
+        verbose_name_plural = _("收费项目")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PricePlan(AppendOnly):
+    """A unit price of a fee item (for one house usage or all), valid from a date on.
+
+    A price change is a new row with a later `effective_from`; issued bill lines keep
+    the price they were billed at, so a change never rewrites them.
+    """
+
+    fee_item = models.ForeignKey(
+        FeeItem,
+        on_delete=models.PROTECT,
+        related_name="price_plans",
+        verbose_name=_("收费项目"),
+    )
+    usage = models.CharField(
+        _("房屋用途"),
+        max_length=20,
+        choices=Usage.choices,
+        blank=True,
+        help_text=_("留空表示所有用途"),
+    )
+    unit_price = models.DecimalField(_("单价"), max_digits=12, decimal_places=4)
+    effective_from = models.DateField(_("生效日期"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("创建人"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    scope_community = "fee_item__community"
+
+    class Meta:
+        ordering = ["fee_item_id", "usage", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fee_item", "usage", "effective_from"],
+                name="price_plan_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0), name="price_plan_price_nonnegative"
+            ),
+        ]
+        verbose_name = _("价格方案")
+        verbose_name_plural = _("价格方案")
+
+    def __str__(self) -> str:
+        return f"{self.fee_item} {self.usage or '*'} {self.unit_price} @{self.effective_from}"
+
+
+class BillRun(AppendOnly):
+    """One batch run of a community's bills for a period; resumable from `checkpoint`."""
+
+    community = models.ForeignKey(
+        "estates.Community",
+        on_delete=models.PROTECT,
+        related_name="bill_runs",
+        verbose_name=_("小区"),
+    )
+    period_start = models.DateField(_("账期开始"))
+    period_end = models.DateField(_("账期结束"))
+    cycle = models.CharField(_("计费周期"), max_length=20, choices=Cycle.choices)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=RunStatus.choices, default=RunStatus.RUNNING
+    )
+    # Last house id whose bills are committed: a restart continues after it.
+    checkpoint_house_id = models.BigIntegerField(_("断点房屋ID"), default=0)
+    bill_count = models.PositiveIntegerField(_("账单数"), default=0)
+    line_count = models.PositiveIntegerField(_("明细数"), default=0)
+    total_amount = money_field(_("应收合计"), default=ZERO)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("发起人"),
+    )
+    started_at = models.DateTimeField(_("开始时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    scope_community = "community"
+
+    class Meta:
+        ordering = ["-period_start", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "period_start", "period_end"],
+                name="bill_run_period_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="bill_run_period_order",
+            ),
+        ]
+        verbose_name = _("计费批次")
+        verbose_name_plural = _("计费批次")
+
+    def __str__(self) -> str:
+        return f"{self.community} {self.period_start}~{self.period_end}"
+
+
+class Bill(AppendOnly):
+    """A house's bill for one period (or for one-off charges when `run` is empty)."""
+
+    community = models.ForeignKey(
+        "estates.Community",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("小区"),
+    )
+    house = models.ForeignKey(
+        "estates.House",
+        on_delete=models.PROTECT,
+        related_name="bills",
+        verbose_name=_("房屋"),
+    )
+    run = models.ForeignKey(
+        BillRun,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bills",
+        db_index=False,
+        verbose_name=_("计费批次"),
+    )
+    period_start = models.DateField(_("账期开始"))
+    period_end = models.DateField(_("账期结束"))
+    total = money_field(_("应收金额"), default=ZERO)
+    discount_total = money_field(_("减免金额"), default=ZERO)
+    paid_total = money_field(_("已收金额"), default=ZERO)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=BillStatus.choices, default=BillStatus.UNPAID
+    )
+    created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+
+    scope_community = "community"
+    scope_owner_house = "house"
+
+    class Meta:
+        ordering = ["house_id", "period_start", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["house", "period_start"],
+                condition=Q(run__isnull=False),
+                name="bill_house_period_unique",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["community", "period_start"], name="bill_community_period_idx"
+            ),
+        ]
+        verbose_name = _("账单")
+        verbose_name_plural = _("账单")
+
+    def __str__(self) -> str:
+        return f"{self.house} {self.period_start}~{self.period_end}"
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.total - self.discount_total - self.paid_total
+
+
+class BillLine(AppendOnly):
+    """One charge of a bill: quantity × unit price × (months + days/month_days) × rate.
+
+    `amount` is rounded to 0.01 (ROUND_HALF_UP); a bill's total is the sum of its
+    rounded lines. A periodic line is unique per (house, fee item, period start), so a
+    rerun of a billing period never duplicates it.
+    """
+
+    bill = models.ForeignKey(
+        Bill, on_delete=models.PROTECT, related_name="lines", verbose_name=_("账单")
+    )
+    house = models.ForeignKey(
+        "estates.House",
+        on_delete=models.PROTECT,
+        related_name="bill_lines",
+        verbose_name=_("房屋"),
+    )
+    fee_item = models.ForeignKey(
+        FeeItem,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("收费项目"),
+    )
+    kind = models.CharField(
+        _("类型"), max_length=10, choices=LineKind.choices, default=LineKind.PERIODIC
+    )
+    description = models.CharField(_("摘要"), max_length=100, blank=True)
+    period_start = models.DateField(_("计费开始"))
+    period_end = models.DateField(_("计费结束"))
+    quantity = models.DecimalField(
+        _("数量/面积"), max_digits=14, decimal_places=3, default=Decimal("1")
+    )
+    unit_price = models.DecimalField(_("单价"), max_digits=12, decimal_places=4)
+    months = models.PositiveSmallIntegerField(_("整月数"), default=0)
+    days = models.PositiveSmallIntegerField(_("零散天数"), default=0)
+    month_days = models.PositiveSmallIntegerField(_("当月天数"), default=0)
+    rate = models.DecimalField(
+        _("计收比例"), max_digits=5, decimal_places=4, default=Decimal("1")
+    )
+    amount = money_field(_("金额"))
+    discount_amount = money_field(_("减免金额"), default=ZERO)
+    paid_amount = money_field(_("已收金额"), default=ZERO)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=LineStatus.choices, default=LineStatus.UNPAID
+    )
+    reversal_of = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversed_by",
+        verbose_name=_("冲销原明细"),
+    )
+    created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+
+    scope_community = "bill__community"
+    scope_owner_house = "house"
+
+    class Meta:
+        ordering = ["period_start", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["house", "fee_item", "period_start"],
+                condition=Q(kind="periodic"),
+                name="bill_line_house_item_period_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_amount__gte=0), name="bill_line_paid_nonnegative"
+            ),
+        ]
+        verbose_name = _("账单明细")
+        verbose_name_plural = _("账单明细")
+
+    def __str__(self) -> str:
+        return f"{self.house_id} {self.description} {self.amount}"
+
+    @property
+    def outstanding(self) -> Decimal:
+        if self.status == LineStatus.VOID:
+            return ZERO
+        return self.amount - self.discount_amount - self.paid_amount
+
+    def can_change(self) -> bool:
+        """Only a line nobody has paid anything on may be voided or discounted away."""
+        return self.status == LineStatus.UNPAID and self.kind != LineKind.REVERSAL
+
+
+class DiscountLine(AppendOnly):
+    """An explicit, approved reduction of a bill line (compensation, prepay incentive)."""
+
+    community = models.ForeignKey(
+        "estates.Community",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("小区"),
+    )
+    line = models.ForeignKey(
+        BillLine,
+        on_delete=models.PROTECT,
+        related_name="discounts",
+        verbose_name=_("账单明细"),
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=DiscountKind.choices)
+    amount = money_field(_("减免金额"))
+    reason = models.CharField(_("原因"), max_length=200)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("审批人"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("经办人"),
+    )
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    scope_community = "community"
+    scope_owner_house = "line__house"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="discount_amount_positive"
+            )
+        ]
+        verbose_name = _("减免")
+        verbose_name_plural = _("减免")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount}"
+
+
+class MeterReading(AppendOnly):
+    """A meter reading of a house (or a common area when `house` is empty)."""
+
+    community = models.ForeignKey(
+        "estates.Community",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("小区"),
+    )
+    house = models.ForeignKey(
+        "estates.House",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meter_readings",
+        verbose_name=_("房屋"),
+    )
+    area_name = models.CharField(_("公共区域"), max_length=50, blank=True)
+    fee_item = models.ForeignKey(
+        FeeItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("收费项目")
+    )
+    reading = models.DecimalField(_("读数"), max_digits=14, decimal_places=3)
+    read_on = models.DateField(_("抄表日期"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("抄表人"),
+    )
+    created_at = models.DateTimeField(_("录入时间"), default=timezone.now)
+
+    scope_community = "community"
+    scope_owner_house = "house"
+
+    class Meta:
+        ordering = ["fee_item_id", "house_id", "read_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["house", "area_name", "fee_item", "read_on"],
+                name="meter_reading_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(house__isnull=False) | ~Q(area_name=""),
+                name="meter_reading_has_place",
+            ),
+        ]
+        verbose_name = _("抄表读数")
+        verbose_name_plural = _("抄表读数")
+
+    def __str__(self) -> str:
+        return f"{self.house_id or self.area_name} {self.read_on} {self.reading}"
+
+
+class Payment(AppendOnly):
+    """Money received (or, as a reversal, given back); one per idempotency key."""
+
+    company = models.ForeignKey(
+        "estates.Company",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("公司"),
+    )
+    community = models.ForeignKey(
+        "estates.Community",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("小区"),
+    )
+    house = models.ForeignKey(
+        "estates.House",
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("房屋"),
+    )
+    kind = models.CharField(
+        _("类型"),
+        max_length=10,
+        choices=PaymentKind.choices,
+        default=PaymentKind.PAYMENT,
+    )
+    channel = models.CharField(_("收款方式"), max_length=20, choices=Channel.choices)
+    amount = money_field(_("金额"))
+    # The part no bill line took: an explicit prepayment credit of the house.
+    credit_amount = money_field(_("预收金额"), default=ZERO)
+    idempotency_key = models.CharField(_("幂等键"), max_length=80)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("收款人"),
+    )
+    received_at = models.DateTimeField(_("收款时间"), default=timezone.now)
+    reversal_of = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversed_by",
+        verbose_name=_("冲正原收款"),
+    )
+    reason = models.CharField(_("说明"), max_length=200, blank=True)
+
+    scope_community = "community"
+    scope_owner_house = "house"
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "idempotency_key"],
+                name="payment_idempotency_key_unique",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="payment") & Q(amount__gt=0))
+                | (Q(kind="reversal") & Q(amount__lt=0) & Q(reversal_of__isnull=False)),
+                name="payment_amount_sign",
+            ),
+        ]
+        verbose_name = _("收款")
+        verbose_name_plural = _("收款")
+
+    def __str__(self) -> str:
+        return f"{self.house_id} {self.amount} {self.get_channel_display()}"
+
+
+class PaymentAllocation(AppendOnly):
+    """The part of a payment that settles one bill line (negative for a reversal)."""
+
+    payment = models.ForeignKey(
+        Payment,
+        on_delete=models.PROTECT,
+        related_name="allocations",
+        verbose_name=_("收款"),
+    )
+    line = models.ForeignKey(
+        BillLine,
+        on_delete=models.PROTECT,
+        related_name="allocations",
+        verbose_name=_("账单明细"),
+    )
+    amount = money_field(_("金额"))
+    reversal_of = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversed_by",
+        verbose_name=_("冲正原分配"),
+    )
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    scope_community = "payment__community"
+    scope_owner_house = "payment__house"
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(amount=0), name="allocation_amount_nonzero"
+            )
+        ]
+        verbose_name = _("收款分配")
+        verbose_name_plural = _("收款分配")
+
+    def __str__(self) -> str:
+        return f"{self.payment_id}→{self.line_id} {self.amount}"
+
+
+class Receipt(AppendOnly):
+    """The receipt (收据) of one payment, with a unique number such as SJ2026-000123."""
+
+    company = models.ForeignKey(
+        "estates.Company",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("公司"),
+    )
+    community = models.ForeignKey(
+        "estates.Community",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("小区"),
+    )
+    payment = models.OneToOneField(
+        Payment,
+        on_delete=models.PROTECT,
+        related_name="receipt",
+        verbose_name=_("收款"),
+    )
+    number = models.CharField(_("收据号"), max_length=30)
+    amount = money_field(_("金额"))
+    amount_in_words = models.CharField(_("大写金额"), max_length=100)
+    issued_at = models.DateTimeField(_("开具时间"), default=timezone.now)
+
+    scope_community = "community"
+    scope_owner_house = "payment__house"
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "number"], name="receipt_number_unique"
+            )
+        ]
+        verbose_name = _("收据")
+        verbose_name_plural = _("收据")
+
+    def __str__(self) -> str:
+        return self.number

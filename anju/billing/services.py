@@ -1,0 +1,957 @@
+"""Billing writes: price plans, the billing run, discounts, voids, payments, reversals.
+
+Every service is keyword-only with an explicit actor and runs in one transaction; every
+status change locks its rows with ``select_for_update`` first. Money is Decimal, each line
+is rounded once (ROUND_HALF_UP to 0.01) and totals are sums of rounded lines.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Value, When
+from django.utils import timezone
+
+from anju.core import audit
+from anju.core.errors import (
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+from anju.core.models import AuditAction
+from anju.core.money import money
+from anju.core.numbering import next_number
+from anju.estates.choices import Occupancy
+from anju.estates.models import Community, House
+
+from . import bulk
+from .choices import (
+    PERIODIC_KINDS,
+    RECEIPT_PREFIX,
+    RECEIPT_WIDTH,
+    BillStatus,
+    Channel,
+    Cycle,
+    DiscountKind,
+    FeeKind,
+    LineKind,
+    LineStatus,
+    PaymentKind,
+    RunStatus,
+)
+from .models import (
+    ZERO,
+    Bill,
+    BillingPolicy,
+    BillLine,
+    BillRun,
+    DiscountLine,
+    FeeItem,
+    MeterReading,
+    Payment,
+    PaymentAllocation,
+    PricePlan,
+    Receipt,
+)
+from .periods import Charge, anchored_charge, days_in_month, natural_charge
+from .words import amount_in_chinese_capitals
+
+BATCH_SIZE = 5000
+HUNDRED = Decimal("100")
+ONE = Decimal("1")
+
+
+def _require(actor: Any, perm: str, community_id: int) -> None:
+    """Staff with `perm` working in the community; anyone else is refused."""
+    if community_id not in getattr(actor, "community_ids", lambda: [])():
+        raise NotFound("小区不存在或无权访问", code="community_not_found")
+    if not actor.has_role_perm(perm):
+        raise PermissionDenied("无权执行此操作", code="billing_permission_denied")
+
+
+def policy_for(community: Community) -> BillingPolicy:
+    """The community's billing policy; natural months and no vacant discount by default."""
+    policy = BillingPolicy.objects.filter(community=community).first()
+    return policy or BillingPolicy(community=community)
+
+
+def price_plan_create(
+    *,
+    fee_item: FeeItem,
+    unit_price: Decimal | str,
+    effective_from: date,
+    actor: Any,
+    usage: str = "",
+) -> PricePlan:
+    """A new price from a date on; bills already issued keep their old price."""
+    _require(actor, "billing.run", fee_item.community_id)
+    price = Decimal(unit_price)
+    if price < 0:
+        raise ValidationFailed("单价不能为负", fields={"unit_price": ["单价不能为负"]})
+    with transaction.atomic():
+        plan = PricePlan.objects.create(
+            fee_item=fee_item,
+            usage=usage,
+            unit_price=price,
+            effective_from=effective_from,
+            created_by=actor,
+        )
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=plan,
+            community_id=fee_item.community_id,
+            changes=audit.diff({}, audit.snapshot(plan)),
+        )
+    return plan
+
+
+# --- Billing run --------------------------------------------------------------------
+
+
+class PriceBook:
+    """Unit prices of a community's fee items by (item, usage), looked up by date."""
+
+    def __init__(self, community: Community) -> None:
+        self._plans: dict[tuple[int, str], tuple[list[date], list[Decimal]]] = {}
+        plans = PricePlan.objects.filter(
+            fee_item__community=community, fee_item__active=True
+        ).order_by("fee_item_id", "usage", "effective_from")
+        for plan in plans:
+            dates, prices = self._plans.setdefault(
+                (plan.fee_item_id, plan.usage), ([], [])
+            )
+            dates.append(plan.effective_from)
+            prices.append(plan.unit_price)
+
+    def price(self, item_id: int, usage: str, on: date) -> Decimal | None:
+        """The price in force on `on`: the usage's own plan, else the all-usage plan."""
+        for key in ((item_id, usage), (item_id, "")):
+            entry = self._plans.get(key)
+            if entry is None:
+                continue
+            index = bisect.bisect_right(entry[0], on) - 1
+            if index >= 0:
+                return entry[1][index]
+        return None
+
+
+def line_amount(
+    *,
+    unit_price: Decimal,
+    quantity: Decimal,
+    months: int,
+    days: int,
+    month_days: int,
+    rate: Decimal,
+) -> Decimal:
+    """unit price × quantity × (months + days/month_days) × rate, rounded once."""
+    if month_days:
+        return money(
+            unit_price * quantity * rate * (months * month_days + days) / month_days
+        )
+    return money(unit_price * quantity * rate * months)
+
+
+@dataclass
+class RunPreview:
+    """What a billing run writes (or, for a dry run, would write)."""
+
+    bill_count: int = 0
+    line_count: int = 0
+    total_amount: Decimal = ZERO
+    by_item: dict[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass
+class _Batch:
+    bills: list[tuple[Any, ...]] = field(default_factory=list)
+    lines: list[tuple[Any, ...]] = field(default_factory=list)
+    total: Decimal = ZERO
+
+
+BILL_COLUMNS = (
+    "id",
+    "community_id",
+    "house_id",
+    "run_id",
+    "period_start",
+    "period_end",
+    "total",
+    "discount_total",
+    "paid_total",
+    "status",
+    "created_at",
+)
+LINE_COLUMNS = (
+    "bill_id",
+    "house_id",
+    "fee_item_id",
+    "kind",
+    "description",
+    "period_start",
+    "period_end",
+    "quantity",
+    "unit_price",
+    "months",
+    "days",
+    "month_days",
+    "rate",
+    "amount",
+    "discount_amount",
+    "paid_amount",
+    "status",
+    "created_at",
+)
+
+
+class _Biller:
+    """Computes the bills of a batch of houses for one run period (no writes)."""
+
+    def __init__(
+        self, *, community: Community, period_start: date, period_end: date
+    ) -> None:
+        self.community = community
+        self.period_start = period_start
+        self.period_end = period_end
+        self.policy = policy_for(community)
+        self.charge_of = (
+            anchored_charge
+            if self.policy.cycle == Cycle.DELIVERY_ANCHORED
+            else natural_charge
+        )
+        self.prices = PriceBook(community)
+        items = list(
+            FeeItem.objects.filter(community=community, active=True).order_by("code")
+        )
+        self.periodic = [i for i in items if i.kind in PERIODIC_KINDS]
+        self.metered = [i for i in items if i.kind == FeeKind.METERED]
+        pct = self.policy.vacant_discount_percent
+        self.vacant_rate = (HUNDRED - pct) / HUNDRED if pct else ONE
+        self._charges: dict[date | None, Charge | None] = {}
+        self.preview = RunPreview()
+
+    def charge(self, delivered: date | None) -> Charge | None:
+        if delivered not in self._charges:
+            self._charges[delivered] = self.charge_of(
+                self.period_start, self.period_end, delivered
+            )
+        return self._charges[delivered]
+
+    def already_billed(self, low: int, high: int) -> set[int]:
+        return set(
+            Bill.objects.filter(
+                community=self.community,
+                run__isnull=False,
+                house_id__gt=low,
+                house_id__lte=high,
+                period_start__gte=self.period_start,
+                period_start__lte=self.period_end,
+            ).values_list("house_id", flat=True)
+        )
+
+    def meter_usage(
+        self, low: int, high: int
+    ) -> dict[tuple[int, int], tuple[Decimal, Decimal]]:
+        """(house, item) → (consumption, last reading) from the period's last reading."""
+        if not self.metered:
+            return {}
+        readings = MeterReading.objects.filter(
+            community=self.community,
+            fee_item__in=self.metered,
+            house_id__gt=low,
+            house_id__lte=high,
+            read_on__lte=self.period_end,
+        ).order_by("house_id", "fee_item_id", "read_on")
+        history: dict[tuple[int, int], list[tuple[date, Decimal]]] = defaultdict(list)
+        for house_id, item_id, read_on, value in readings.values_list(
+            "house_id", "fee_item_id", "read_on", "reading"
+        ):
+            history[(house_id, item_id)].append((read_on, value))
+        usage = {}
+        for key, rows in history.items():
+            if len(rows) >= 2 and rows[-1][0] >= self.period_start:
+                usage[key] = (rows[-1][1] - rows[-2][1], rows[-1][1])
+        return usage
+
+    def batch(
+        self,
+        houses: Sequence[tuple[int, str, Decimal, str, date | None]],
+        *,
+        run_id: int | None,
+        skip: set[int],
+        now: datetime,
+    ) -> _Batch:
+        out = _Batch()
+        if not houses:
+            return out
+        meters = self.meter_usage(houses[0][0] - 1, houses[-1][0])
+        community_id = self.community.pk
+        descriptions: dict[tuple[int, date, date], str] = {}
+        for house_id, usage, area, occupancy, delivered in houses:
+            if house_id in skip or occupancy == Occupancy.UNSOLD:
+                continue
+            charge = self.charge(delivered)
+            if charge is None:
+                continue
+            lines = []
+            bill_total = ZERO
+            for item in self.periodic:
+                price = self.prices.price(item.pk, usage, charge.start)
+                if price is None:
+                    continue
+                if item.kind == FeeKind.AREA_BASED:
+                    quantity = area
+                    rate = self.vacant_rate if occupancy == Occupancy.VACANT else ONE
+                else:
+                    quantity, rate = ONE, ONE
+                amount = line_amount(
+                    unit_price=price,
+                    quantity=quantity,
+                    months=charge.months,
+                    days=charge.days,
+                    month_days=charge.month_days,
+                    rate=rate,
+                )
+                lines.append(
+                    (
+                        item,
+                        quantity,
+                        price,
+                        charge.months,
+                        charge.days,
+                        charge.month_days,
+                        rate,
+                        amount,
+                    )
+                )
+                bill_total += amount
+            for item in self.metered:
+                used = meters.get((house_id, item.pk))
+                price = self.prices.price(item.pk, usage, charge.start)
+                if used is None or price is None:
+                    continue
+                amount = line_amount(
+                    unit_price=price,
+                    quantity=used[0],
+                    months=1,
+                    days=0,
+                    month_days=0,
+                    rate=ONE,
+                )
+                lines.append((item, used[0], price, 1, 0, 0, ONE, amount))
+                bill_total += amount
+            if not lines:
+                continue
+            out.bills.append(
+                (
+                    None,
+                    community_id,
+                    house_id,
+                    run_id,
+                    charge.start,
+                    charge.end,
+                    bill_total,
+                    ZERO,
+                    ZERO,
+                    BillStatus.UNPAID,
+                    now,
+                )
+            )
+            for item, quantity, price, months, days, mdays, rate, amount in lines:
+                key = (item.pk, charge.start, charge.end)
+                text = descriptions.get(key)
+                if text is None:
+                    text = descriptions[key] = (
+                        f"{item.name} {charge.start:%Y-%m-%d}~{charge.end:%Y-%m-%d}"
+                    )
+                out.lines.append(
+                    [
+                        len(out.bills) - 1,
+                        house_id,
+                        item.pk,
+                        LineKind.PERIODIC,
+                        text,
+                        charge.start,
+                        charge.end,
+                        quantity,
+                        price,
+                        months,
+                        days,
+                        mdays,
+                        rate,
+                        amount,
+                        ZERO,
+                        ZERO,
+                        LineStatus.UNPAID,
+                        now,
+                    ]
+                )
+                self.preview.by_item[item.code] = (
+                    self.preview.by_item.get(item.code, ZERO) + amount
+                )
+            out.total += bill_total
+        self.preview.bill_count += len(out.bills)
+        self.preview.line_count += len(out.lines)
+        self.preview.total_amount += out.total
+        return out
+
+
+def _write_batch(batch: _Batch) -> None:
+    """Insert a batch's bills and lines (bill ids reserved so lines can point at them)."""
+    ids = bulk.reserve_ids(Bill, len(batch.bills))
+    bills = [(ids[i], *row[1:]) for i, row in enumerate(batch.bills)]
+    for line in batch.lines:
+        line[0] = ids[line[0]]
+    bulk.insert_rows(Bill, BILL_COLUMNS, bills)
+    bulk.insert_rows(BillLine, LINE_COLUMNS, (tuple(line) for line in batch.lines))
+
+
+def _house_rows(community: Community, after: int, limit: int) -> list[tuple[Any, ...]]:
+    return list(
+        House.objects.filter(community=community, pk__gt=after)
+        .order_by("pk")
+        .values_list("pk", "usage", "building_area", "occupancy", "delivery_date")[
+            :limit
+        ]
+    )
+
+
+def _check_period(community: Community, period_start: date, period_end: date) -> None:
+    if (
+        period_start.day != 1
+        or period_end.day != days_in_month(period_end.year, period_end.month)
+        or period_end < period_start
+    ):
+        raise ValidationFailed(
+            "账期须从某月1日开始、到某月末结束",
+            code="billing_period_invalid",
+            fields={"period_start": ["须为月初"], "period_end": ["须为月末"]},
+        )
+    overlapping = (
+        BillRun.objects.filter(
+            community=community,
+            period_start__lte=period_end,
+            period_end__gte=period_start,
+        )
+        .exclude(period_start=period_start, period_end=period_end)
+        .exists()
+    )
+    if overlapping:
+        raise Conflict("该账期与已有计费批次重叠", code="billing_period_overlap")
+
+
+def bill_run_period(
+    *,
+    community: Community,
+    period_start: date,
+    period_end: date,
+    actor: Any,
+    dry_run: bool = False,
+    batch_size: int = BATCH_SIZE,
+) -> BillRun | RunPreview:
+    """Bill every house of the community for a period, batch by batch.
+
+    Each batch of houses commits in its own transaction together with the run's
+    checkpoint, so a crash loses at most the batch in flight and a rerun continues after
+    the checkpoint. Houses already billed for the period are skipped and the database
+    refuses a second periodic line per (house, fee item, period start): reruns never
+    duplicate. A dry run computes the same totals and writes nothing.
+    """
+    _require(actor, "billing.run", community.pk)
+    _check_period(community, period_start, period_end)
+    biller = _Biller(
+        community=community, period_start=period_start, period_end=period_end
+    )
+    if dry_run:
+        after = 0
+        while houses := _house_rows(community, after, batch_size):
+            after = houses[-1][0]
+            skip = biller.already_billed(houses[0][0] - 1, after)
+            biller.batch(houses, run_id=None, skip=skip, now=timezone.now())
+        return biller.preview
+
+    with transaction.atomic():
+        run, created = BillRun.objects.select_for_update().get_or_create(
+            community=community,
+            period_start=period_start,
+            period_end=period_end,
+            defaults={"cycle": biller.policy.cycle, "started_by": actor},
+        )
+        if created:
+            audit.record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                obj=run,
+                changes={"period": [None, f"{period_start}~{period_end}"]},
+            )
+        elif run.status == RunStatus.COMPLETED:
+            # A rerun of a finished period: a fresh pass that bills only new houses.
+            run.status = RunStatus.RUNNING
+            run.checkpoint_house_id = 0
+            run.finished_at = None
+            run.save(update_fields=["status", "checkpoint_house_id", "finished_at"])
+
+    while True:
+        with transaction.atomic():
+            run = BillRun.objects.select_for_update().get(pk=run.pk)
+            if run.status == RunStatus.COMPLETED:
+                break  # another worker finished it meanwhile
+            houses = _house_rows(community, run.checkpoint_house_id, batch_size)
+            if not houses:
+                run.status = RunStatus.COMPLETED
+                run.finished_at = timezone.now()
+                run.save(update_fields=["status", "finished_at"])
+                break
+            skip = biller.already_billed(run.checkpoint_house_id, houses[-1][0])
+            batch = biller.batch(houses, run_id=run.pk, skip=skip, now=timezone.now())
+            _write_batch(batch)
+            run.checkpoint_house_id = houses[-1][0]
+            run.bill_count += len(batch.bills)
+            run.line_count += len(batch.lines)
+            run.total_amount += batch.total
+            run.save(
+                update_fields=[
+                    "checkpoint_house_id",
+                    "bill_count",
+                    "line_count",
+                    "total_amount",
+                ]
+            )
+    return run
+
+
+# --- Bills: one-off charges, voids, discounts ---------------------------------------
+
+
+def _refresh_bills(bill_ids: Iterable[int]) -> None:
+    """Recompute bill statuses from their (already updated) totals in one statement."""
+    Bill.objects.filter(pk__in=set(bill_ids)).update(
+        status=Case(
+            When(
+                paid_total__gte=F("total") - F("discount_total"),
+                then=Value(BillStatus.PAID),
+            ),
+            When(paid_total__gt=0, then=Value(BillStatus.PARTIAL)),
+            default=Value(BillStatus.UNPAID),
+        )
+    )
+
+
+def _line_status(line: BillLine) -> str:
+    if line.amount - line.discount_amount - line.paid_amount <= 0:
+        return LineStatus.PAID
+    if line.paid_amount > 0:
+        return LineStatus.PARTIAL
+    return LineStatus.UNPAID
+
+
+def one_off_charge_create(
+    *,
+    house: House,
+    fee_item: FeeItem,
+    amount: Decimal | str,
+    description: str,
+    actor: Any,
+    charged_on: date | None = None,
+) -> BillLine:
+    """A one-off charge (deposit, paid service) as its own bill with one line."""
+    _require(actor, "billing.change", house.community_id)
+    if fee_item.community_id != house.community_id or fee_item.kind != FeeKind.ONE_OFF:
+        raise ValidationFailed("收费项目不适用", code="billing_fee_item_invalid")
+    value = money(amount)
+    if value <= 0:
+        raise ValidationFailed("金额须大于0", fields={"amount": ["金额须大于0"]})
+    day = charged_on or timezone.localdate()
+    with transaction.atomic():
+        bill = Bill.objects.create(
+            community_id=house.community_id,
+            house=house,
+            period_start=day,
+            period_end=day,
+            total=value,
+        )
+        line = BillLine.objects.create(
+            bill=bill,
+            house=house,
+            fee_item=fee_item,
+            kind=LineKind.ONE_OFF,
+            description=description[:100] or fee_item.name,
+            period_start=day,
+            period_end=day,
+            quantity=ONE,
+            unit_price=value,
+            months=1,
+            amount=value,
+        )
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=line,
+            community_id=house.community_id,
+            changes={"amount": [None, str(value)]},
+        )
+    return line
+
+
+def bill_line_void(*, line: BillLine, actor: Any, reason: str) -> BillLine:
+    """Void an unpaid line by a negative reversal line that references it."""
+    _require(actor, "billing.change", line.bill.community_id)
+    if not reason.strip():
+        raise ValidationFailed("请填写冲销原因", fields={"reason": ["请填写冲销原因"]})
+    with transaction.atomic():
+        line = BillLine.objects.select_for_update().get(pk=line.pk)
+        if not line.can_change() or line.discount_amount:
+            raise InvalidTransition(
+                "已缴费或已减免的明细不能冲销，请先冲正收款",
+                code="billing_line_locked",
+            )
+        reversal = BillLine.objects.create(
+            bill_id=line.bill_id,
+            house_id=line.house_id,
+            fee_item_id=line.fee_item_id,
+            kind=LineKind.REVERSAL,
+            description=f"冲销：{reason}"[:100],
+            period_start=line.period_start,
+            period_end=line.period_end,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            months=line.months,
+            days=line.days,
+            month_days=line.month_days,
+            rate=line.rate,
+            amount=-line.amount,
+            status=LineStatus.VOID,
+            reversal_of=line,
+        )
+        line.status = LineStatus.VOID
+        line.save(update_fields=["status"])
+        Bill.objects.filter(pk=line.bill_id).update(total=F("total") - line.amount)
+        _refresh_bills([line.bill_id])
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=line,
+            community_id=line.bill.community_id,
+            changes={"status": [LineStatus.UNPAID, LineStatus.VOID]},
+            reason=reason,
+        )
+    return reversal
+
+
+def discount_grant(
+    *,
+    line: BillLine,
+    amount: Decimal | str,
+    kind: str,
+    reason: str,
+    approved_by: Any,
+    actor: Any,
+) -> DiscountLine:
+    """An explicit, approved reduction of a line (compensation, prepayment incentive)."""
+    community_id = line.bill.community_id
+    _require(actor, "billing.change", community_id)
+    if community_id not in approved_by.community_ids() or not approved_by.has_role_perm(
+        "billing.approve"
+    ):
+        raise PermissionDenied(
+            "减免须由有审批权限的人批准", code="discount_approver_required"
+        )
+    if kind not in DiscountKind.values:
+        raise ValidationFailed("减免类型无效", fields={"kind": ["减免类型无效"]})
+    if not reason.strip():
+        raise ValidationFailed("请填写减免原因", fields={"reason": ["请填写减免原因"]})
+    value = money(amount)
+    with transaction.atomic():
+        line = BillLine.objects.select_for_update().get(pk=line.pk)
+        if (
+            line.status in (LineStatus.PAID, LineStatus.VOID)
+            or line.kind == LineKind.REVERSAL
+        ):
+            raise InvalidTransition(
+                "已缴清或已冲销的明细不能减免", code="billing_line_locked"
+            )
+        if value <= 0 or value > line.outstanding:
+            raise ValidationFailed(
+                "减免金额须大于0且不超过欠费",
+                fields={"amount": [f"须在0.01至{line.outstanding}之间"]},
+            )
+        discount = DiscountLine.objects.create(
+            community_id=community_id,
+            line=line,
+            kind=kind,
+            amount=value,
+            reason=reason[:200],
+            approved_by=approved_by,
+            created_by=actor,
+        )
+        line.discount_amount += value
+        line.status = _line_status(line)
+        line.save(update_fields=["discount_amount", "status"])
+        Bill.objects.filter(pk=line.bill_id).update(
+            discount_total=F("discount_total") + value
+        )
+        _refresh_bills([line.bill_id])
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=discount,
+            changes={
+                "amount": [None, str(value)],
+                "approved_by": [None, approved_by.pk],
+            },
+            reason=reason,
+        )
+    return discount
+
+
+def meter_reading_record(
+    *,
+    house: House,
+    fee_item: FeeItem,
+    reading: Decimal | str,
+    read_on: date,
+    actor: Any,
+) -> MeterReading:
+    """A house's meter reading; it may not go below the previous one."""
+    _require(actor, "billing.change", house.community_id)
+    value = Decimal(reading)
+    previous = (
+        MeterReading.objects.filter(house=house, fee_item=fee_item, read_on__lt=read_on)
+        .order_by("-read_on")
+        .first()
+    )
+    if previous is not None and value < previous.reading:
+        raise ValidationFailed(
+            "读数不能小于上次读数",
+            code="meter_reading_decreasing",
+            fields={"reading": [f"上次读数 {previous.reading}"]},
+        )
+    return MeterReading.objects.create(
+        community_id=house.community_id,
+        house=house,
+        fee_item=fee_item,
+        reading=value,
+        read_on=read_on,
+        recorded_by=actor,
+    )
+
+
+# --- Payments -------------------------------------------------------------------------
+
+
+def _issue_receipt(payment: Payment) -> Receipt:
+    year = timezone.localtime(payment.received_at).year
+    number = next_number(
+        company_id=payment.company_id,
+        prefix=RECEIPT_PREFIX,
+        year=year,
+        width=RECEIPT_WIDTH,
+    )
+    return Receipt.objects.create(
+        company_id=payment.company_id,
+        community_id=payment.community_id,
+        payment=payment,
+        number=number,
+        amount=payment.amount,
+        amount_in_words=amount_in_chinese_capitals(payment.amount),
+    )
+
+
+def _replay(existing: Payment, *, house: House, amount: Decimal) -> Payment:
+    """The same idempotency key again: the first payment, if the request matches it."""
+    if existing.house_id != house.pk or existing.amount != amount:
+        raise Conflict(
+            "该幂等键已用于另一笔收款", code="payment_idempotency_key_reused"
+        )
+    return existing
+
+
+def _payable_lines(house: House, line_ids: Sequence[int] | None) -> list[BillLine]:
+    lines = BillLine.objects.filter(
+        house=house, status__in=[LineStatus.UNPAID, LineStatus.PARTIAL]
+    ).exclude(kind=LineKind.REVERSAL)
+    if line_ids is not None:
+        lines = lines.filter(pk__in=line_ids)
+    # One lock order for everybody (oldest first) so concurrent payments cannot deadlock.
+    locked = list(lines.select_for_update().order_by("period_start", "id"))
+    if line_ids is not None and len(locked) != len(set(line_ids)):
+        raise ValidationFailed(
+            "所选明细不存在、不属于该房屋或已缴清",
+            code="billing_line_not_payable",
+            fields={"line_ids": ["所选明细不可收款"]},
+        )
+    return locked
+
+
+def payment_record(
+    *,
+    community: Community,
+    house: House,
+    amount: Decimal | str,
+    channel: str,
+    idempotency_key: str,
+    actor: Any,
+    line_ids: Sequence[int] | None = None,
+) -> Payment:
+    """Take a payment: oldest unpaid lines first (or the chosen lines), partial payments
+    allowed, anything left over kept as an explicit prepayment credit; the same
+    idempotency key twice returns the first payment and records nothing."""
+    _require(actor, "billing.change", community.pk)
+    if house.community_id != community.pk:
+        raise NotFound("房屋不存在或无权访问", code="house_not_found")
+    value = money(amount)
+    if value <= 0:
+        raise ValidationFailed(
+            "收款金额须大于0", fields={"amount": ["收款金额须大于0"]}
+        )
+    if channel not in Channel.values:
+        raise ValidationFailed("收款方式无效", fields={"channel": ["收款方式无效"]})
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > 80:
+        raise ValidationFailed(
+            "缺少幂等键", fields={"idempotency_key": ["须为1-80个字符"]}
+        )
+    existing = Payment.objects.filter(
+        company_id=community.company_id, idempotency_key=key
+    ).first()
+    if existing is not None:
+        return _replay(existing, house=house, amount=value)
+    try:
+        with transaction.atomic():
+            # The unique key makes a concurrent twin wait here, then fail.
+            payment = Payment.objects.create(
+                company_id=community.company_id,
+                community=community,
+                house=house,
+                kind=PaymentKind.PAYMENT,
+                channel=channel,
+                amount=value,
+                idempotency_key=key,
+                received_by=actor,
+            )
+            remaining = value
+            allocations = []
+            bill_delta: dict[int, Decimal] = defaultdict(lambda: ZERO)
+            for line in _payable_lines(house, line_ids):
+                take = min(remaining, line.outstanding)
+                if take <= 0:
+                    continue
+                allocations.append(
+                    PaymentAllocation(payment=payment, line=line, amount=take)
+                )
+                line.paid_amount += take
+                line.status = _line_status(line)
+                line.save(update_fields=["paid_amount", "status"])
+                bill_delta[line.bill_id] += take
+                remaining -= take
+                if remaining == 0:
+                    break
+            PaymentAllocation.objects.bulk_create(allocations)
+            for bill_id, delta in bill_delta.items():
+                Bill.objects.filter(pk=bill_id).update(
+                    paid_total=F("paid_total") + delta
+                )
+            _refresh_bills(bill_delta)
+            if remaining:
+                payment.credit_amount = remaining
+                payment.save(update_fields=["credit_amount"])
+            _issue_receipt(payment)
+            audit.record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                obj=payment,
+                changes={"amount": [None, str(value)], "channel": [None, channel]},
+            )
+    except IntegrityError:
+        existing = Payment.objects.filter(
+            company_id=community.company_id, idempotency_key=key
+        ).first()
+        if existing is None:
+            raise
+        return _replay(existing, house=house, amount=value)
+    return payment
+
+
+def payment_reverse(*, payment: Payment, actor: Any, reason: str) -> Payment:
+    """Reverse a payment: a negative payment whose negative allocations reference the
+    original ones; the lines become unpaid again. Nothing is deleted."""
+    _require(actor, "billing.change", payment.community_id)
+    if not reason.strip():
+        raise ValidationFailed("请填写冲正原因", fields={"reason": ["请填写冲正原因"]})
+    with transaction.atomic():
+        original = Payment.objects.select_for_update().get(pk=payment.pk)
+        if original.kind == PaymentKind.REVERSAL:
+            raise InvalidTransition(
+                "冲正记录不能再冲正", code="payment_invalid_transition"
+            )
+        if Payment.objects.filter(reversal_of=original).exists():
+            raise InvalidTransition("该收款已冲正", code="payment_already_reversed")
+        reversal = Payment.objects.create(
+            company_id=original.company_id,
+            community_id=original.community_id,
+            house_id=original.house_id,
+            kind=PaymentKind.REVERSAL,
+            channel=original.channel,
+            amount=-original.amount,
+            credit_amount=-original.credit_amount,
+            idempotency_key=f"reversal:{original.pk}",
+            received_by=actor,
+            reversal_of=original,
+            reason=reason[:200],
+        )
+        allocations = {a.line_id: a for a in original.allocations.all()}
+        lines = (
+            BillLine.objects.select_for_update()
+            .filter(pk__in=allocations)
+            .order_by("period_start", "id")
+        )
+        undo = []
+        bill_delta: dict[int, Decimal] = defaultdict(lambda: ZERO)
+        for line in lines:
+            allocation = allocations[line.pk]
+            undo.append(
+                PaymentAllocation(
+                    payment=reversal,
+                    line=line,
+                    amount=-allocation.amount,
+                    reversal_of=allocation,
+                )
+            )
+            line.paid_amount -= allocation.amount
+            line.status = _line_status(line)
+            line.save(update_fields=["paid_amount", "status"])
+            bill_delta[line.bill_id] -= allocation.amount
+        PaymentAllocation.objects.bulk_create(undo)
+        for bill_id, delta in bill_delta.items():
+            Bill.objects.filter(pk=bill_id).update(paid_total=F("paid_total") + delta)
+        _refresh_bills(bill_delta)
+        _issue_receipt(reversal)
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=reversal,
+            changes={
+                "reversal_of": [None, original.pk],
+                "amount": [None, str(reversal.amount)],
+            },
+            reason=reason,
+        )
+    return reversal
+
+
+def house_credit_balance(house: House) -> Decimal:
+    """Prepayment credit the house holds (overpayments less their reversals)."""
+    from django.db.models import Sum
+
+    total = Payment.objects.filter(house=house).aggregate(s=Sum("credit_amount"))["s"]
+    return money(total or ZERO)
