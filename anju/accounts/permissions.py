@@ -30,11 +30,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 # technicians and guards see and work the tickets assigned to them.
 SERVICEDESK_HANDLE = {"servicedesk.view", "servicedesk.change"}
 SERVICEDESK_DISPATCH = SERVICEDESK_HANDLE | {"servicedesk.assign"}
+SERVICEDESK_APPROVE = SERVICEDESK_DISPATCH | {"servicedesk.approve"}
 SERVICEDESK = {
     Role.AGENT: SERVICEDESK_DISPATCH,
-    Role.SUPERVISOR: SERVICEDESK_DISPATCH,
-    Role.MANAGER: SERVICEDESK_DISPATCH,
-    Role.ADMIN: SERVICEDESK_DISPATCH,
+    Role.SUPERVISOR: SERVICEDESK_APPROVE,
+    Role.MANAGER: SERVICEDESK_APPROVE,
+    Role.ADMIN: SERVICEDESK_APPROVE,
     Role.TECHNICIAN: {"servicedesk.view"},
     Role.GUARD: {"servicedesk.view"},
 }

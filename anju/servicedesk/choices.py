@@ -107,6 +107,8 @@ class EventKind(models.TextChoices):
     RESUMED = "resumed", _("恢复计时")
     FEEDBACK = "feedback", _("反馈业主")
     BREACH = "breach", _("超时")
+    VISITED = "visited", _("回访")
+    COMPENSATION = "compensation", _("补偿")
 
 
 class PauseReason(models.TextChoices):
@@ -143,3 +145,18 @@ DEFAULT_SLA: dict[str, tuple[timedelta, timedelta, timedelta]] = {
 }
 COMPLAINT_FEEDBACK = timedelta(hours=2)
 REPEAT_WINDOW_DAYS = 30
+
+
+class VisitMethod(models.TextChoices):
+    PHONE = "phone", _("电话")
+    VISIT = "visit", _("上门")
+    PORTAL = "portal", _("业主端")
+
+
+class CompensationStatus(models.TextChoices):
+    REQUESTED = "requested", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
+
+
+LOW_SATISFACTION = 2  # a visit scoring this or lower reopens the ticket

@@ -18,12 +18,14 @@ from .choices import (
     TRANSITIONS,
     Category,
     Channel,
+    CompensationStatus,
     EventKind,
     PauseReason,
     SLAClock,
     Status,
     TicketType,
     Urgency,
+    VisitMethod,
 )
 
 
@@ -348,3 +350,98 @@ class EscalationStep(models.Model):
 
     def __str__(self) -> str:
         return f"L{self.level} {self.title}"
+
+
+class ReturnVisit(models.Model):
+    """回访: after resolution, the owner is told the result and asked for satisfaction."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="visits")
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("回访人"),
+    )
+    visited_at = models.DateTimeField(_("回访时间"), default=timezone.now)
+    method = models.CharField(_("方式"), max_length=10, choices=VisitMethod.choices)
+    satisfaction = models.PositiveSmallIntegerField(_("满意度(1-5)"))
+    content = models.TextField(_("回访内容"), blank=True)
+    owner_feedback = models.TextField(_("业主意见"), blank=True)
+    problems_found = models.TextField(_("发现问题"), blank=True)
+    improvement_measures = models.TextField(_("改进措施"), blank=True)
+
+    scope_community = "ticket__community"
+    scope_owner_house = "ticket__house"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["visited_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="visit_satisfaction_1_5",
+            )
+        ]
+        verbose_name = _("回访记录")
+        verbose_name_plural = _("回访记录")
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.satisfaction}"
+
+
+class Compensation(models.Model):
+    """补偿 on a complaint (e.g. one month's fee waived), approved by a supervisor.
+
+    Approved, unbilled compensations are credits for billing to consume.
+    """
+
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.PROTECT, related_name="compensations"
+    )
+    community = models.ForeignKey(
+        "estates.Community", on_delete=models.PROTECT, related_name="+"
+    )
+    house = models.ForeignKey(
+        "estates.House", on_delete=models.PROTECT, related_name="+"
+    )
+    amount = models.DecimalField(_("金额(元)"), max_digits=14, decimal_places=2)
+    reason = models.CharField(_("原因"), max_length=200)
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=CompensationStatus.choices,
+        default=CompensationStatus.REQUESTED,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=200, blank=True)
+    billed_ref = models.CharField(_("账单引用"), max_length=60, blank=True)
+
+    scope_community = "community"
+    scope_owner_house = "house"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="compensation_positive"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["community", "status"], name="compensation_queue_idx")
+        ]
+        verbose_name = _("补偿")
+        verbose_name_plural = _("补偿")
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.amount}"
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError("financial records are never deleted")

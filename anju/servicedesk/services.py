@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from anju.core.errors import (
@@ -16,21 +17,32 @@ from anju.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from anju.core.money import money
 from anju.core.numbering import next_number
 from anju.core.validators import is_mobile
 
 from .choices import (
     COMPLAINT_FEEDBACK,
     DEFAULT_SLA,
+    LOW_SATISFACTION,
     NUMBER_PREFIX,
     OPEN_STATUSES,
+    CompensationStatus,
     EventKind,
     PauseReason,
     Status,
     TicketType,
     Urgency,
+    VisitMethod,
 )
-from .models import ServiceDeskPolicy, SLAPolicy, Ticket, TicketEvent
+from .models import (
+    Compensation,
+    ReturnVisit,
+    ServiceDeskPolicy,
+    SLAPolicy,
+    Ticket,
+    TicketEvent,
+)
 from .sla import ServiceHours, WallClock, shift_for_pause
 
 REPEAT_TYPES = (TicketType.COMPLAINT, TicketType.REPAIR)
@@ -541,4 +553,160 @@ def ticket_feedback(*, ticket: Ticket, actor: Any, note: str) -> Ticket:
         locked.feedback_at = timezone.now()
         locked.save(update_fields=["feedback_at"])
     _event(locked, actor, EventKind.FEEDBACK, note=note.strip())
+    return locked
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    ticket: Ticket,
+    actor: Any,
+    method: str,
+    satisfaction: int,
+    content: str = "",
+    owner_feedback: str = "",
+    problems_found: str = "",
+    improvement_measures: str = "",
+) -> ReturnVisit:
+    """Record the return visit. Satisfied → closed; satisfaction ≤ 2 → reopened."""
+    if actor.is_owner_account:
+        if ticket.house_id not in actor.owned_house_ids():
+            raise NotFound("工单不存在或无权访问", code="ticket_not_found")
+        method = VisitMethod.PORTAL
+    else:
+        _require(actor, "servicedesk.change", ticket.community_id)
+    errors: dict[str, list[str]] = {}
+    if not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5:
+        errors["satisfaction"] = ["满意度须为 1–5 分"]
+    if method not in VisitMethod.values:
+        errors["method"] = ["无效的回访方式"]
+    if errors:
+        raise ValidationFailed("回访信息有误", fields=errors)
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if locked.status != Status.RESOLVED:
+        raise InvalidTransition(
+            "只有已办结待回访的工单可以回访", code="ticket_invalid_transition"
+        )
+    visit = ReturnVisit.objects.create(
+        ticket=locked,
+        visitor=actor,
+        method=method,
+        satisfaction=satisfaction,
+        content=content,
+        owner_feedback=owner_feedback,
+        problems_found=problems_found,
+        improvement_measures=improvement_measures,
+    )
+    _event(
+        locked,
+        actor,
+        EventKind.VISITED,
+        note=owner_feedback or content,
+        satisfaction=satisfaction,
+        method=method,
+    )
+    if satisfaction <= LOW_SATISFACTION:
+        _move(
+            ticket=locked,
+            actor=actor,
+            to=Status.IN_PROGRESS,
+            kind=EventKind.REOPENED,
+            note=f"回访满意度 {satisfaction} 分，重新处理：{owner_feedback}".strip(
+                "："
+            ),
+            fields={"reopen_count": locked.reopen_count + 1, "resolved_at": None},
+        )
+    else:
+        _move(
+            ticket=locked,
+            actor=actor,
+            to=Status.CLOSED,
+            kind=EventKind.CLOSED,
+            note="回访完成",
+            fields={"closed_at": timezone.now()},
+        )
+    return visit
+
+
+@transaction.atomic
+def compensation_request(
+    *, ticket: Ticket, actor: Any, amount: Decimal, reason: str
+) -> Compensation:
+    """Propose a compensation on a complaint; a supervisor approves it."""
+    _require(actor, "servicedesk.change", ticket.community_id)
+    errors: dict[str, list[str]] = {}
+    if ticket.type != TicketType.COMPLAINT:
+        errors["ticket"] = ["只有投诉工单可以登记补偿"]
+    if ticket.house_id is None:
+        errors["house"] = ["工单未关联房屋，无法补偿"]
+    if not isinstance(amount, Decimal) or amount <= 0:
+        errors["amount"] = ["金额须为正数"]
+    if not (reason or "").strip():
+        errors["reason"] = ["请填写补偿原因"]
+    if errors:
+        raise ValidationFailed("补偿信息有误", fields=errors)
+    comp = Compensation.objects.create(
+        ticket=ticket,
+        community_id=ticket.community_id,
+        house_id=ticket.house_id,
+        amount=money(amount),
+        reason=reason.strip(),
+        requested_by=actor,
+    )
+    _event(
+        ticket,
+        actor,
+        EventKind.COMPENSATION,
+        note=f"申请补偿 {comp.amount} 元：{comp.reason}",
+    )
+    return comp
+
+
+@transaction.atomic
+def compensation_decide(
+    *, compensation: Compensation, actor: Any, approve: bool, note: str = ""
+) -> Compensation:
+    """A supervisor approves or rejects; only approved ones reach billing."""
+    _require(actor, "servicedesk.approve", compensation.community_id)
+    locked = Compensation.objects.select_for_update().get(pk=compensation.pk)
+    if locked.status != CompensationStatus.REQUESTED:
+        raise InvalidTransition("该补偿已审批", code="compensation_already_decided")
+    if locked.requested_by_id == actor.pk:
+        raise PermissionDenied(
+            "不能审批自己申请的补偿", code="compensation_self_approval"
+        )
+    locked.status = (
+        CompensationStatus.APPROVED if approve else CompensationStatus.REJECTED
+    )
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.decision_note = note[:200]
+    locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    verb = "批准" if approve else "驳回"
+    _event(
+        locked.ticket,
+        actor,
+        EventKind.COMPENSATION,
+        note=f"{verb}补偿 {locked.amount} 元 {note}",
+    )
+    return locked
+
+
+def compensations_for_billing(*, community_id: int) -> QuerySet[Compensation]:
+    """Approved compensations not yet credited on a bill (billing consumes these)."""
+    return Compensation.objects.filter(
+        community_id=community_id, status=CompensationStatus.APPROVED, billed_ref=""
+    ).select_related("house", "ticket")
+
+
+@transaction.atomic
+def compensation_mark_billed(
+    *, compensation: Compensation, billed_ref: str
+) -> Compensation:
+    """Billing records which credit line consumed the compensation (once)."""
+    locked = Compensation.objects.select_for_update().get(pk=compensation.pk)
+    if locked.status != CompensationStatus.APPROVED or locked.billed_ref:
+        raise InvalidTransition("补偿未批准或已入账", code="compensation_not_billable")
+    locked.billed_ref = billed_ref[:60]
+    locked.save(update_fields=["billed_ref"])
     return locked
