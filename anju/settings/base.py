@@ -163,6 +163,8 @@ USE_TZ = True
 # --- Static and media -------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# `anju/static` belongs to no app, so the finders need it named (anju.css, anju.js).
+STATICFILES_DIRS = [BASE_DIR / "anju" / "static"]
 MEDIA_ROOT = Path(os.environ.get("ANJU_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 STORAGES = {
