@@ -90,6 +90,8 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def switch_community(request: HttpRequest) -> HttpResponse:
     """Narrow every page to one of the user's communities, or back to all."""
+    if request.user.is_owner_account:
+        raise Http404
     raw = request.POST.get("community", "")
     if raw and raw.isdigit() and int(raw) in request.user.community_ids():
         request.session[SESSION_KEY] = int(raw)
