@@ -710,3 +710,46 @@ def compensation_mark_billed(
     locked.billed_ref = billed_ref[:60]
     locked.save(update_fields=["billed_ref"])
     return locked
+
+
+RECORD_FIELDS = (
+    "handling_steps",
+    "preventive_measures",
+    "location",
+    "expected_solution",
+)
+
+
+@transaction.atomic
+def ticket_record(*, ticket: Ticket, actor: Any, **fields: str) -> Ticket:
+    """Fill the complaint record: handling steps, follow-up/preventive measures, place."""
+    _require(actor, "servicedesk.view", ticket.community_id)
+    unknown = set(fields) - set(RECORD_FIELDS)
+    if unknown:
+        raise ValidationFailed(
+            "不可修改的字段", fields={k: ["不可修改"] for k in unknown}
+        )
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if locked.status in (Status.CLOSED, Status.CANCELLED):
+        raise InvalidTransition(
+            "已关闭或已撤销的工单不能修改", code="ticket_invalid_transition"
+        )
+    if not _is_handler(locked, actor) and not actor.has_role_perm("servicedesk.change"):
+        raise PermissionDenied(
+            "只有责任人或客服可以填写处理记录", code="ticket_not_assignee"
+        )
+    changed = {
+        k: v.strip() for k, v in fields.items() if getattr(locked, k) != v.strip()
+    }
+    for key, value in changed.items():
+        setattr(locked, key, value)
+    if changed:
+        locked.save(update_fields=list(changed))
+        _event(
+            locked,
+            actor,
+            EventKind.COMMENT,
+            note="更新处理记录",
+            fields=sorted(changed),
+        )
+    return locked
