@@ -1,0 +1,99 @@
+"""Reads shared by the workbench pages and the API: queues, ticket page, 360° view."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from .choices import OPEN_STATUSES, Status
+from .models import Ticket
+
+
+class Queue:
+    UNASSIGNED = "unassigned"
+    MINE = "mine"
+    TEAM = "team"
+    OVERDUE = "overdue"
+    AWAITING_VISIT = "visit"
+    ESCALATED = "escalated"
+    ALL = "all"
+
+
+QUEUE_LABELS = {
+    Queue.UNASSIGNED: "待派单",
+    Queue.MINE: "我的工单",
+    Queue.TEAM: "团队工单",
+    Queue.OVERDUE: "已超时",
+    Queue.AWAITING_VISIT: "待回访",
+    Queue.ESCALATED: "已上报",
+    Queue.ALL: "全部",
+}
+
+
+def overdue_q(now: datetime) -> Q:
+    """A running clock has passed its due time (paused tickets are not overdue)."""
+    return Q(paused_at__isnull=True) & (
+        Q(status=Status.NEW, ack_due_at__lt=now)
+        | Q(
+            status__in=(Status.NEW, Status.ACCEPTED, Status.ASSIGNED),
+            onsite_due_at__lt=now,
+        )
+        | Q(status__in=OPEN_STATUSES, resolve_due_at__lt=now)
+        | Q(status=Status.RESOLVED, visit_due_at__lt=now)
+    )
+
+
+def ticket_queue(
+    *,
+    user: Any,
+    queue: str = Queue.ALL,
+    community_id: int | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Ticket]:
+    """One of the workbench queues, scoped to what the user may see."""
+    qs = Ticket.objects.visible_to(user).in_community(community_id)
+    if queue == Queue.UNASSIGNED:
+        qs = qs.filter(status__in=(Status.NEW, Status.ACCEPTED), assignee__isnull=True)
+    elif queue == Queue.MINE:
+        qs = qs.filter(assignee=user, status__in=(*OPEN_STATUSES, Status.RESOLVED))
+    elif queue == Queue.TEAM:
+        qs = qs.filter(status__in=OPEN_STATUSES, assignee__isnull=False).exclude(
+            assignee=user
+        )
+    elif queue == Queue.OVERDUE:
+        qs = qs.filter(overdue_q(now or timezone.now()))
+    elif queue == Queue.AWAITING_VISIT:
+        qs = qs.filter(status=Status.RESOLVED).order_by("visit_due_at", "id")
+    elif queue == Queue.ESCALATED:
+        qs = qs.filter(escalated=True, status__in=(*OPEN_STATUSES, Status.RESOLVED))
+    return qs.select_related("community", "house", "assignee")
+
+
+def ticket_get(*, user: Any, pk: int) -> Ticket:
+    """A ticket the user may see, with what its page shows (404 otherwise)."""
+    return get_object_or_404(
+        Ticket.objects.visible_to(user).select_related(
+            "community", "house", "assignee", "reporter", "repeat_of", "created_by"
+        ),
+        pk=pk,
+    )
+
+
+def ticket_timeline(*, ticket: Ticket) -> QuerySet:
+    return ticket.events.select_related("actor").order_by("created_at", "id")
+
+
+def house_recent_tickets(
+    *, user: Any, house_id: int, limit: int = 10
+) -> QuerySet[Ticket]:
+    """Recent tickets of a house, shown beside the intake form and on the 360° view."""
+    return (
+        Ticket.objects.visible_to(user)
+        .filter(house_id=house_id)
+        .select_related("assignee")
+        .order_by("-created_at")[:limit]
+    )
