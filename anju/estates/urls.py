@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_io
 
 app_name = "estates"
 urlpatterns = [
@@ -29,4 +29,12 @@ urlpatterns = [
     path("parking/", views.parking_list, name="parking_list"),
     path("parking/new/", views.parking_create, name="parking_create"),
     path("parking/<int:pk>/edit/", views.parking_edit, name="parking_edit"),
+    # Excel import/export of houses (views_io.py)
+    path("houses/import/", views_io.house_import, name="house_import"),
+    path(
+        "houses/import/template/",
+        views_io.house_import_template,
+        name="house_import_template",
+    ),
+    path("houses/export/", views_io.house_export, name="house_export"),
 ]

@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import importexport, views
 
 router = SimpleRouter()
 router.register("communities", views.CommunityViewSet, basename="community")
@@ -11,4 +11,5 @@ router.register("persons", views.PersonViewSet, basename="person")
 router.register("residents", views.ResidentViewSet, basename="resident")
 router.register("vehicles", views.VehicleViewSet, basename="vehicle")
 router.register("parking-spaces", views.ParkingSpaceViewSet, basename="parking-space")
-urlpatterns = router.urls
+# import/export first: the router's houses/{pk}/ would take "import" as a pk
+urlpatterns = importexport.urlpatterns + router.urls

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from anju.core.errors import PermissionDenied, ValidationFailed
@@ -428,3 +429,184 @@ def test_upload_check_rejects_anything_but_xlsx():
     assert not_zip.value.code == "file_not_xlsx"
     assert not_workbook.value.code == "file_not_xlsx"
     check_xlsx_upload(xlsx([row()]))
+
+
+# --- pages -------------------------------------------------------------------------
+
+
+def _upload(buffer: io.BytesIO, name: str = "houses.xlsx"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(
+        name, buffer.getvalue(), content_type="application/octet-stream"
+    )
+
+
+def test_import_page_checks_first_then_imports(client, supervisor, community):
+    # given
+    client.force_login(supervisor)
+    url = reverse("estates:house_import")
+    # when
+    page = client.get(url)
+    checked = client.post(
+        url, {"action": "check", "file": _upload(xlsx([row(), row(房号="102")]))}
+    )
+    houses_after_check = House.objects.count()
+    imported = client.post(url, {"action": "import"})
+    # then
+    assert page.status_code == 200
+    assert checked.status_code == 200
+    assert (
+        "共 2 行全部通过：将新增 2 套，更新 0 套，未变 0 套。"
+        in checked.content.decode()
+    )
+    assert houses_after_check == 0
+    assert imported.status_code == 302
+    assert imported["Location"] == reverse("estates:house_list")
+    assert sorted(House.objects.values_list("number", flat=True)) == [
+        "5-1-101",
+        "5-1-102",
+    ]
+
+
+def test_import_page_shows_the_error_table_and_imports_nothing(
+    client, supervisor, community
+):
+    # given
+    client.force_login(supervisor)
+    # when
+    response = client.post(
+        reverse("estates:house_import"),
+        {
+            "action": "import",
+            "file": _upload(xlsx([row(业主手机="1380000"), row(房号="102")])),
+        },
+    )
+    # then
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "共 2 行，发现 1 处错误，未导入任何数据。" in body
+    assert '<td class="num">2</td><td>业主手机</td>' in body
+    assert House.objects.count() == 0
+
+
+def test_import_page_rejects_a_file_that_is_not_xlsx(client, supervisor, community):
+    # given a CSV renamed to .xlsx
+    client.force_login(supervisor)
+    fake = io.BytesIO("小区编码,楼栋\nlsy,5\n".encode())
+    # when
+    response = client.post(
+        reverse("estates:house_import"), {"action": "check", "file": _upload(fake)}
+    )
+    # then
+    assert response.status_code == 400
+    assert "文件不是 Excel（.xlsx）格式，请使用导入模板" in response.content.decode()
+    assert House.objects.count() == 0
+
+
+def test_import_page_is_not_found_without_the_import_permission(
+    client, agent, community
+):
+    # given
+    client.force_login(agent)
+    # when
+    response = client.post(
+        reverse("estates:house_import"),
+        {"action": "import", "file": _upload(xlsx([row()]))},
+    )
+    # then
+    assert response.status_code == 404
+    assert House.objects.count() == 0
+
+
+def test_template_and_export_downloads(client, agent, owner_person):
+    # given
+    client.force_login(agent)
+    # when
+    export = client.get(reverse("estates:house_export"))
+    template = client.get(reverse("estates:house_import_template"))
+    # then
+    assert export.status_code == 200
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = _read(io.BytesIO(b"".join(export.streaming_content)))
+    assert rows[1][11:13] == ("张三", "138****1234")
+    assert template.status_code == 404  # agents may not import
+
+
+# --- API ---------------------------------------------------------------------------
+
+
+def test_api_import_answers_counts_and_dry_run_writes_nothing(
+    client, supervisor, community
+):
+    # given
+    client.force_login(supervisor)
+    url = "/api/v1/houses/import/"
+    # when
+    dry = client.post(url + "?dry_run=1", {"file": _upload(xlsx([row()]))})
+    real = client.post(url, {"file": _upload(xlsx([row(), row(房号="102")]))})
+    # then
+    assert dry.status_code == 200
+    assert (dry.json()["created"], dry.json()["dry_run"]) == (1, True)
+    assert real.status_code == 200
+    assert {k: real.json()[k] for k in ("created", "updated", "errors")} == {
+        "created": 2,
+        "updated": 0,
+        "errors": [],
+    }
+    assert House.objects.count() == 2
+
+
+def test_api_import_with_errors_is_400_import_invalid(client, supervisor, community):
+    # given
+    client.force_login(supervisor)
+    # when
+    response = client.post(
+        "/api/v1/houses/import/",
+        {"file": _upload(xlsx([row(), row(用途="别墅", 房号="9")]))},
+    )
+    # then
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["code"], body["created"], body["updated"]) == ("import_invalid", 0, 0)
+    assert body["errors"] == [
+        {
+            "row": 3,
+            "column": "用途",
+            "code": "invalid_usage",
+            "message": "用途“别墅”无效，可选：住宅、商铺、办公、车位、储藏室",
+        }
+    ]
+    assert House.objects.count() == 0
+
+
+def test_api_import_refuses_agents_and_non_xlsx(client, agent, supervisor, community):
+    # given
+    client.force_login(agent)
+    denied = client.post("/api/v1/houses/import/", {"file": _upload(xlsx([row()]))})
+    client.force_login(supervisor)
+    # when
+    not_xlsx = client.post(
+        "/api/v1/houses/import/", {"file": _upload(io.BytesIO(b"GIF89a..."), "x.xlsx")}
+    )
+    # then
+    assert (denied.status_code, denied.json()["code"]) == (403, "import_denied")
+    assert (not_xlsx.status_code, not_xlsx.json()["code"]) == (400, "file_not_xlsx")
+    assert House.objects.count() == 0
+
+
+def test_api_export_is_scoped_and_reveal_needs_permission(
+    client, agent, outsider, owner_person
+):
+    # given
+    client.force_login(outsider)
+    theirs = client.get("/api/v1/houses/export/")
+    client.force_login(agent)
+    # when
+    mine = client.get("/api/v1/houses/export/")
+    reveal = client.get("/api/v1/houses/export/", {"reveal": "1", "reason": "核对"})
+    # then
+    assert _read(io.BytesIO(b"".join(theirs.streaming_content))) == [tuple(HEADERS)]
+    rows = _read(io.BytesIO(b"".join(mine.streaming_content)))
+    assert [r[3] for r in rows[1:]] == ["1201"]
+    assert (reveal.status_code, reveal.json()["code"]) == (403, "pii_reveal_denied")
