@@ -48,7 +48,7 @@ class ImportInvalidSerializer(ImportResultSerializer):
     fields = serializers.DictField()
 
 
-class ErrorSerializer(serializers.Serializer):
+class HouseIOErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
     fields = serializers.DictField()
@@ -73,7 +73,7 @@ class HouseImportView(APIView):
         responses={
             200: ImportResultSerializer,
             400: ImportInvalidSerializer,
-            403: ErrorSerializer,
+            403: HouseIOErrorSerializer,
         },
     )
     def post(self, request: Request) -> Response:
@@ -123,8 +123,8 @@ class HouseExportView(APIView):
         ],
         responses={
             (200, XLSX_TYPE): OpenApiTypes.BINARY,
-            400: ErrorSerializer,
-            403: ErrorSerializer,
+            400: HouseIOErrorSerializer,
+            403: HouseIOErrorSerializer,
         },
     )
     def get(self, request: Request) -> FileResponse:
