@@ -123,6 +123,7 @@ class PriceBook:
 
     def __init__(self, community: Community) -> None:
         self._plans: dict[tuple[int, str], tuple[list[date], list[Decimal]]] = {}
+        self._cache: dict[tuple[int, str, date], Decimal | None] = {}
         plans = PricePlan.objects.filter(
             fee_item__community=community, fee_item__active=True
         ).order_by("fee_item_id", "usage", "effective_from")
@@ -135,6 +136,12 @@ class PriceBook:
 
     def price(self, item_id: int, usage: str, on: date) -> Decimal | None:
         """The price in force on `on`: the usage's own plan, else the all-usage plan."""
+        key = (item_id, usage, on)
+        if key not in self._cache:
+            self._cache[key] = self._lookup(item_id, usage, on)
+        return self._cache[key]
+
+    def _lookup(self, item_id: int, usage: str, on: date) -> Decimal | None:
         for key in ((item_id, usage), (item_id, "")):
             entry = self._plans.get(key)
             if entry is None:
