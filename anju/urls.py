@@ -10,6 +10,7 @@ from anju.accounts.api.docs import SwaggerView
 api_v1 = [
     path("", include("anju.accounts.api.urls")),
     path("", include("anju.estates.api.urls")),
+    path("", include("anju.notifications.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
@@ -18,6 +19,8 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("anju.accounts.urls")),
     path("estates/", include("anju.estates.urls")),
+    path("notifications/", include("anju.notifications.urls")),
+    path("portal/notifications/", include("anju.notifications.portal_urls")),
     path("portal/", include("anju.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),

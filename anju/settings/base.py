@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "anju.servicedesk",
     "anju.billing",
     "anju.portal",
+    "anju.notifications",
 ]
 
 MIDDLEWARE = [
@@ -256,6 +257,18 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "anju@localhost")
+
+# --- Notifications (docs/notifications.md) ------------------------------------------
+_PROVIDERS = "anju.notifications.providers"
+ANJU_NOTIFY_PROVIDERS = {
+    "email": os.environ.get("ANJU_EMAIL_PROVIDER", f"{_PROVIDERS}.EmailProvider"),
+    "sms": os.environ.get("ANJU_SMS_PROVIDER", f"{_PROVIDERS}.ConsoleProvider"),
+    "wechat": os.environ.get("ANJU_WECHAT_PROVIDER", f"{_PROVIDERS}.ConsoleProvider"),
+}
+# Non-urgent email/SMS/WeChat wait while these hours last (community's time zone).
+ANJU_QUIET_HOURS = os.environ.get("ANJU_QUIET_HOURS", "21:00-08:00")
+ANJU_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("ANJU_NOTIFY_MAX_ATTEMPTS", "5"))
+ANJU_NOTIFY_RETRY_SECONDS = int(os.environ.get("ANJU_NOTIFY_RETRY_SECONDS", "60"))
 
 LOGGING = {
     "version": 1,
