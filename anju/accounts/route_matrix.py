@@ -57,6 +57,8 @@ ROUTES: dict[str, str] = {
     "api-docs": AUTHENTICATED,
     "api-token": PUBLIC,
     "api-me": AUTHENTICATED,
+    "api-triage": AUTHENTICATED,
+    "api-triage-correction": STAFF,
     # REST API v1 (DRF router names: <basename>-list / -detail / -<action>).
     # "a|b": either permission; "owner" lets portal accounts read their own rows.
     "community-list": "estates.view",

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "anju.billing",
     "anju.portal",
     "anju.notifications",
+    "anju.triage",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,101 @@
+"""Classify an owner's message: type, category and urgency, with the cues that decided.
+
+Urgency combines the learned model with explicit danger cues (rules.py):
+1. any danger cue that is not negated, past or hypothetical → `emergency`;
+2. otherwise the model's emergency vote stands only if no negated danger cue explains
+   the danger words away ("没有漏气", "上次着火的事") — then the next best level;
+3. an urgent cue (no water/power, lift out of service, sewage backflow, falling hazard)
+   raises `normal` to `urgent`, unless the message is a question, suggestion or praise
+   ("请问明天停水吗");
+4. otherwise the model's level.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from .choices import URGENCY_RANK, TicketType, Urgency
+from .model import MODEL_PATH, LinearModel
+from .rules import find_cues
+from .text import normalize
+
+_lock = threading.Lock()
+_model: LinearModel | None = None
+
+MAX_TEXT_CHARS = 5000
+_QUIET_TYPES = {TicketType.CONSULT, TicketType.SUGGESTION, TicketType.PRAISE}
+
+
+class EmptyText(ValueError):
+    """The text is empty or only whitespace."""
+
+
+def get_model() -> LinearModel:
+    """The shipped model, loaded once per process."""
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                _model = LinearModel(MODEL_PATH)
+    return _model
+
+
+def classify(text: str, *, model: LinearModel | None = None) -> dict[str, Any]:
+    """The triage answer for one text (raises EmptyText for an empty one)."""
+    if not isinstance(text, str) or not text.strip():
+        raise EmptyText("text is empty")
+    model = model or get_model()
+    normalized = normalize(text[:MAX_TEXT_CHARS])
+    cues = find_cues(normalized)
+    scores = model.scores(normalized, cues)
+
+    best: dict[str, tuple[str, float]] = {}
+    for field, (classes, probs) in scores.items():
+        i = int(probs.argmax())
+        best[field] = (classes[i], float(probs[i]))
+    ticket_type = best["type"][0]
+    category = best["category"][0]
+
+    active = [c for c in cues if not c.negated]
+    danger = [c for c in active if c.level == Urgency.EMERGENCY]
+    urgent = [c for c in active if c.level == Urgency.URGENT]
+    explained_away = [c for c in cues if c.negated and c.level == Urgency.EMERGENCY]
+
+    classes, probs = scores["urgency"]
+    ranked = sorted(zip(classes, probs, strict=True), key=lambda cp: -cp[1])
+    model_level, model_conf = str(ranked[0][0]), float(ranked[0][1])
+
+    if danger:
+        urgency, source, deciding = Urgency.EMERGENCY, "rule", danger
+        confidence = 1.0
+    else:
+        if model_level == Urgency.EMERGENCY and explained_away:
+            model_level, model_conf = str(ranked[1][0]), float(ranked[1][1])
+        urgency, source, deciding, confidence = model_level, "model", [], model_conf
+        if (
+            urgent
+            and URGENCY_RANK[Urgency(urgency)] < URGENCY_RANK[Urgency.URGENT]
+            and ticket_type not in _QUIET_TYPES
+        ):
+            urgency, source, deciding, confidence = Urgency.URGENT, "rule", urgent, 1.0
+
+    cue_list = [c.as_dict() for c in deciding]
+    if source == "model":
+        cue_list = [
+            {"cue": tok, "kind": "model", "level": str(urgency)}
+            for tok in model.top_tokens(normalized, cues, "urgency", str(urgency))
+        ]
+    return {
+        "type": str(ticket_type),
+        "category": str(category),
+        "urgency": str(urgency),
+        "confidence": {
+            "type": round(best["type"][1], 3),
+            "category": round(best["category"][1], 3),
+            "urgency": round(confidence, 3),
+        },
+        "urgency_source": source,
+        "cues": cue_list,
+        "ignored_cues": [c.as_dict() for c in cues if c.negated],
+    }
