@@ -41,6 +41,14 @@ def _communities(user: Any) -> Any:
     return Community.objects.visible_to(user, "change").only("pk", "name")
 
 
+def _default_community(user: Any, community_id: int | None) -> int | None:
+    """The switcher's community, or the only one the user works in."""
+    if community_id:
+        return community_id
+    ids = user.community_ids()
+    return ids[0] if len(ids) == 1 else None
+
+
 def _area_field(label: str, required: bool = True) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
@@ -95,8 +103,8 @@ class HouseForm(forms.ModelForm):
         if community_id:
             buildings = buildings.filter(community_id=community_id)
             units = units.filter(community_id=community_id)
-            if not self.instance.pk:
-                self.fields["community"].initial = community_id
+        if not self.instance.pk:
+            self.fields["community"].initial = _default_community(user, community_id)
         self.fields["building"].queryset = buildings
         self.fields["unit"].queryset = units
         self.fields["unit"].help_text = _("别墅、商铺可不选单元")
@@ -224,10 +232,10 @@ class PersonCreateForm(PersonFieldsMixin):
         "community",
         "house_number",
         "relation",
-        "is_primary",
         "name",
         "phone",
         "id_number",
+        "is_primary",
         "note",
     ]
 
@@ -235,8 +243,7 @@ class PersonCreateForm(PersonFieldsMixin):
         super().__init__(*args, **kw)
         self.user = user
         self.fields["community"].queryset = _communities(user)
-        if community_id:
-            self.fields["community"].initial = community_id
+        self.fields["community"].initial = _default_community(user, community_id)
         self.house: House | None = None
 
     def clean(self) -> dict[str, Any]:
@@ -282,8 +289,7 @@ class BuildingForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any, community_id: int | None = None, **kw):
         super().__init__(*args, **kw)
         self.fields["community"].queryset = _communities(user)
-        if community_id:
-            self.fields["community"].initial = community_id
+        self.fields["community"].initial = _default_community(user, community_id)
         self.fields["number"].help_text = _("房屋编号的第一段，如 3")
 
     def _post_clean(self) -> None:
@@ -327,8 +333,8 @@ class _CommunityScopedForm(forms.Form):
         self.user = user
         self.instance = instance
         self.fields["community"].queryset = _communities(user)
-        if community_id and instance is None:
-            self.fields["community"].initial = community_id
+        if instance is None and "community" not in self.initial:
+            self.fields["community"].initial = _default_community(user, community_id)
         self.house: House | None = None
 
     def initial_from(self, instance: Any) -> dict[str, Any]:

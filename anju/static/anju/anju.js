@@ -1,4 +1,6 @@
 // Small progressive enhancements; every page works without them.
+// CSP allows no inline <style>: htmx's indicator styles live in anju.css instead.
+if (window.htmx) window.htmx.config.includeIndicatorStyles = false;
 document.addEventListener("change", (event) => {
   const el = event.target;
   if (el.matches("select[data-autosubmit]")) el.form.requestSubmit();
