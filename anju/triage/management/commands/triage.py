@@ -38,6 +38,7 @@ def answer_line(line: str) -> dict:
 
 
 class Command(BaseCommand):
+    stealth_options = ("stdin",)  # tests pass a file object
     help = "Classify owners' messages: JSON Lines on stdin ({'text': …}) → JSON Lines."
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
