@@ -174,6 +174,7 @@ class QueueProbe(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    worker_pid = models.PositiveIntegerField(null=True, blank=True)  # the last runner
 
     def __str__(self) -> str:
         return self.key

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 from celery import shared_task
@@ -46,21 +47,21 @@ def release_held_deliveries() -> int:
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def queue_probe(key: str, linger: float = 0.0) -> bool:
+def queue_probe(key: str, linger_first: float = 0.0) -> bool:
     """Operators and the real-queue tests send this to prove a worker runs jobs.
 
-    It counts each run, makes its one effect with a check-and-set (only the first run's
-    UPDATE matches), then lingers — the window in which a killed worker leaves the job
-    unacknowledged, so that the broker hands it out again.
+    Each run is counted with the worker's pid; the one effect is a check-and-set (only
+    the first run's UPDATE matches). The first run may linger after its effect, before
+    the acknowledgement: the window in which a killed worker leaves the job unacked and
+    the broker hands it to another worker.
     """
-    now = timezone.now()
     QueueProbe.objects.filter(key=key).update(
-        attempts=F("attempts") + 1, started_at=now
+        attempts=F("attempts") + 1, started_at=timezone.now(), worker_pid=os.getpid()
     )
     done = QueueProbe.objects.filter(key=key, done_at__isnull=True).update(
-        done_at=now, effects=F("effects") + 1
+        done_at=timezone.now(), effects=F("effects") + 1
     )
-    if linger:
-        time.sleep(linger)
+    if linger_first and QueueProbe.objects.filter(key=key, attempts=1).exists():
+        time.sleep(linger_first)
     QueueProbe.objects.filter(key=key).update(finished_at=timezone.now())
     return bool(done)
