@@ -267,17 +267,27 @@ def run_backend(backend: str, houses: int) -> None:
         for kind, values in kinds.items():
             for q in values[:20]:  # warm-up
                 list(house_search(user=user, q=q))
-            timings = []
+            timings, cpu = [], []
             hits = 0
             for q in values:
-                start = time.perf_counter()
+                start, start_cpu = time.perf_counter(), time.process_time()
                 found = list(house_search(user=user, q=q))
                 timings.append((time.perf_counter() - start) * 1000)
+                cpu.append((time.process_time() - start_cpu) * 1000)
                 hits += bool(found)
             p50, p95 = percentile(timings, 50), percentile(timings, 95)
             name = f"search_{kind}_{label}_{backend}"
             figures.append(
                 {"name": f"{name}_p50", "value": round(p50, 2), "unit": "ms"}
+            )
+            # This process's CPU time (the database's too on SQLite): what the query
+            # costs when the machine is shared and wall time includes waiting for a core.
+            figures.append(
+                {
+                    "name": f"{name}_cpu_p95",
+                    "value": round(percentile(cpu, 95), 2),
+                    "unit": "ms",
+                }
             )
             figures.append(
                 {
