@@ -31,7 +31,7 @@ def _houses_listed(response) -> list[str]:
 
 def test_owner_sees_only_their_houses(client, owner, house, community):
     # given another owner's house in the same community
-    other = HouseFactory(unit__building__community=community, room="901")
+    other = HouseFactory(unit=house.unit, room="901")
     HouseResidentFactory(
         house=other, person__name="李四", person__company=community.company
     )
@@ -112,9 +112,9 @@ def test_house_page_shows_facts_masked_co_residents_and_service_slots(
         assert f'id="{slot}"' in body
 
 
-def test_house_of_another_owner_is_404(client, owner, community):
+def test_house_of_another_owner_is_404(client, owner, house):
     # given
-    other = HouseFactory(unit__building__community=community, room="902")
+    other = HouseFactory(unit=house.unit, room="902")
     client.force_login(owner)
     # when
     response = client.get(reverse("portal:house_detail", args=[other.pk]))
