@@ -42,7 +42,7 @@ def setup_django(backend: str = "sqlite", name: str = "bench") -> None:
             conn.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
             conn.execute(f"CREATE DATABASE {PG_DB}")
         os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.bench_settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench._settings"
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     sys.path.insert(0, str(ROOT))
