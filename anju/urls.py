@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("anju.estates.api.urls")),
     path("", include("anju.notifications.api.urls")),
     path("", include("anju.triage.api.urls")),
+    path("", include("anju.servicedesk.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
@@ -22,6 +23,8 @@ urlpatterns = [
     path("estates/", include("anju.estates.urls")),
     path("notifications/", include("anju.notifications.urls")),
     path("portal/notifications/", include("anju.notifications.portal_urls")),
+    path("portal/tickets/", include("anju.servicedesk.portal_urls")),
+    path("servicedesk/", include("anju.servicedesk.urls")),
     path("portal/", include("anju.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),

@@ -31,4 +31,8 @@ def is_masked(value: str | None) -> bool:
     return bool(value) and "*" in str(value)
 
 
-MASKERS = {"phone": mask_phone, "id_number": mask_id_number}
+MASKERS = {
+    "phone": mask_phone,
+    "id_number": mask_id_number,
+    "contact_phone": mask_phone,
+}

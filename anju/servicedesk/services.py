@@ -187,6 +187,43 @@ def ticket_create(
 ) -> Ticket:
     """Log a ticket, number it (TS2026-0568), set its SLA clocks, flag repeats."""
     _require(actor, "servicedesk.change", community.pk)
+    return _ticket_insert(
+        actor=actor,
+        community=community,
+        type=type,
+        channel=channel,
+        category=category,
+        description=description,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        urgency=urgency,
+        house=house,
+        reporter=reporter,
+        location=location,
+        occurred_at=occurred_at,
+        expected_solution=expected_solution,
+    )
+
+
+def _ticket_insert(
+    *,
+    actor: Any,
+    community: Any,
+    type: str,
+    channel: str,
+    category: str,
+    description: str,
+    contact_name: str,
+    contact_phone: str,
+    urgency: str,
+    house: Any,
+    reporter: Any,
+    location: str,
+    occurred_at: datetime | None,
+    expected_solution: str,
+) -> Ticket:
+    """The checks and writes of a new ticket, once the caller's right is established
+    (staff: `ticket_create`; owners: `owner_services.ticket_submit_by_owner`)."""
     errors: dict[str, list[str]] = {}
     if not (description or "").strip():
         errors["description"] = ["请填写工单内容"]
@@ -463,6 +500,15 @@ def ticket_change_urgency(
         locked, actor, EventKind.URGENCY, note=reason, **{"from": before, "to": urgency}
     )
     return locked
+
+
+@transaction.atomic
+def ticket_comment(*, ticket: Ticket, actor: Any, note: str) -> TicketEvent:
+    """A note on the timeline (a call from the owner, a progress remark); no change."""
+    _require(actor, "servicedesk.view", ticket.community_id)
+    if not (note or "").strip():
+        raise ValidationFailed("请填写备注内容", fields={"note": ["必填"]})
+    return _event(ticket, actor, EventKind.COMMENT, note=note.strip())
 
 
 def visit_required(ticket: Ticket) -> bool:

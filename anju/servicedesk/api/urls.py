@@ -1,0 +1,15 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("tickets", views.TicketViewSet, basename="ticket")
+urlpatterns = [
+    path(
+        "servicedesk/incoming-call/",
+        views.IncomingCallView.as_view(),
+        name="servicedesk-incoming-call",
+    ),
+    *router.urls,
+]

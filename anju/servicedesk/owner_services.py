@@ -1,0 +1,65 @@
+"""Writes an owner makes from the portal; each checks the owner's own houses first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from anju.core.errors import NotFound, PermissionDenied, ValidationFailed
+
+from .choices import Channel, TicketType, Urgency
+from .models import Ticket
+from .services import _ticket_insert
+
+# What an owner may report from the portal (DOMAIN §10): every ticket type.
+OWNER_TYPES = (
+    TicketType.REPAIR,
+    TicketType.COMPLAINT,
+    TicketType.CONSULT,
+    TicketType.SUGGESTION,
+    TicketType.PRAISE,
+)
+
+
+@transaction.atomic
+def ticket_submit_by_owner(
+    *,
+    actor: Any,
+    house: Any,
+    type: str,
+    category: str,
+    description: str,
+    contact_name: str,
+    contact_phone: str = "",
+    location: str = "",
+    expected_solution: str = "",
+    urgency: str = Urgency.NORMAL,
+) -> Ticket:
+    """An owner reports a matter about one of their houses (channel: portal).
+
+    The staff rules then apply unchanged: numbering, SLA clocks, repeat detection.
+    """
+    if not getattr(actor, "is_owner_account", False):
+        raise PermissionDenied("仅业主账号可在业主端报事", code="ticket_owner_only")
+    if house is None or house.pk not in actor.owned_house_ids():
+        raise NotFound("房屋不存在或无权访问", code="house_not_found")
+    if type not in OWNER_TYPES:
+        raise ValidationFailed("请选择报事类型", fields={"type": ["无效"]})
+    person = house.residents.filter(person__user=actor, active=True).first()
+    return _ticket_insert(
+        actor=actor,
+        community=house.community,
+        type=type,
+        channel=Channel.PORTAL,
+        category=category,
+        description=description,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        urgency=urgency,
+        house=house,
+        reporter=person.person if person else None,
+        location=location,
+        occurred_at=None,
+        expected_solution=expected_solution,
+    )
