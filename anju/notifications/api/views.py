@@ -15,7 +15,7 @@ from .serializers import NotificationSerializer
 class NotificationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    """Another person's notification is a 404, whoever asks."""
+    """The caller's own notifications (inbox); another person's is a 404."""
 
     serializer_class = NotificationSerializer
 
