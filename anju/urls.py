@@ -10,6 +10,7 @@ from anju.accounts.api.docs import SwaggerView
 api_v1 = [
     path("", include("anju.accounts.api.urls")),
     path("", include("anju.estates.api.urls")),
+    path("", include("anju.billing.api.urls")),
     path("", include("anju.notifications.api.urls")),
     path("", include("anju.triage.api.urls")),
     path("", include("anju.servicedesk.api.urls")),

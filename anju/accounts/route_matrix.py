@@ -139,6 +139,9 @@ ROUTES: dict[str, str] = {
     "servicedesk-incoming-call": "servicedesk.view",
     "audit-event-list": "audit.view",
     "audit-event-detail": "audit.view",
+    # billing API: read bills/payments (owners their own houses'); POST records a payment
+    "bill-list": "billing.view|owner",
+    "payment-list": "billing.view|owner",
     # Django admin: its own login, for accounts flagged is_staff only.
     "admin:login": PUBLIC,
     "admin:logout": PUBLIC,

@@ -227,6 +227,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Billing's status/kind/channel fields share names with other apps' enums.
+    "ENUM_NAME_OVERRIDES": {
+        "BillStatusEnum": "anju.billing.choices.BillStatus",
+        "BillLineStatusEnum": "anju.billing.choices.LineStatus",
+        "BillLineKindEnum": "anju.billing.choices.LineKind",
+        "PaymentKindEnum": "anju.billing.choices.PaymentKind",
+        "PaymentChannelEnum": "anju.billing.choices.Channel",
+    },
 }
 
 # --- Background jobs --------------------------------------------------------------

@@ -1,0 +1,113 @@
+"""Billing API: read bills and payments; record a payment with an Idempotency-Key."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from anju.core.api import RolePermission, ScopedViewSetMixin
+from anju.core.errors import ValidationFailed
+
+from .. import services
+from ..models import Bill, Payment
+from . import serializers as s
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="同一键重复提交只记一笔收款，返回第一次的结果",
+)
+
+
+def _house_filter(qs, request: Request):  # type: ignore[no-untyped-def]
+    house = request.query_params.get("house", "")
+    return qs.filter(house_id=int(house)) if house.isdigit() else qs
+
+
+class BillViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Bills (账单) with their lines; `?house=` narrows to one house."""
+
+    queryset_model = Bill
+    serializer_class = s.BillSerializer
+    permission_classes = [RolePermission]
+    filterset_class = None
+    select_related = ("house",)
+    prefetch_related = ("lines__fee_item",)
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return _house_filter(super().get_queryset(), self.request).order_by(
+            "-period_start", "-id"
+        )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("house", int, description="房屋ID")],
+    )
+    def list(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
+        return super().list(request, *args, **kwargs)
+
+
+class PaymentViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Payments (收款) with allocations and receipt numbers; POST records one."""
+
+    queryset_model = Payment
+    serializer_class = s.PaymentSerializer
+    permission_classes = [RolePermission]
+    filterset_class = None
+    select_related = ("receipt",)
+    prefetch_related = ("allocations",)
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return _house_filter(super().get_queryset(), self.request).order_by(
+            "-received_at", "-id"
+        )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("house", int, description="房屋ID")],
+    )
+    def list(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        request=s.PaymentCreateSerializer,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={201: s.PaymentSerializer, 200: s.PaymentSerializer},
+    )
+    def create(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not key:
+            raise ValidationFailed(
+                "缺少 Idempotency-Key 请求头",
+                code="idempotency_key_required",
+                fields={"Idempotency-Key": ["必填"]},
+            )
+        data = s.PaymentCreateSerializer(
+            data=request.data, context={"request": request}
+        )
+        data.is_valid(raise_exception=True)
+        house = data.validated_data["house"]
+        replay = Payment.objects.filter(
+            company_id=house.community.company_id, idempotency_key=key
+        ).exists()
+        payment = services.payment_record(
+            community=house.community,
+            house=house,
+            amount=data.validated_data["amount"],
+            channel=data.validated_data["channel"],
+            idempotency_key=key,
+            actor=request.user,
+            line_ids=data.validated_data.get("line_ids"),
+        )
+        payment = self.get_queryset().get(pk=payment.pk)
+        return Response(
+            s.PaymentSerializer(payment).data,
+            status=status.HTTP_200_OK if replay else status.HTTP_201_CREATED,
+        )
