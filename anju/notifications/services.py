@@ -89,15 +89,25 @@ def quiet_until(now: datetime, tz_name: str) -> datetime | None:
 # --- notify -------------------------------------------------------------------------------
 
 
-def address_for(user, channel: str) -> str:  # type: ignore[no-untyped-def]
+def address_for(user, channel: str, openids: dict[int, str] | None = None) -> str:  # type: ignore[no-untyped-def]
+    """Where a person receives a channel ("" if nowhere)."""
     if channel == Channel.EMAIL:
         return user.email or ""
     if channel == Channel.SMS:
         return user.phone or ""
     if channel == Channel.WECHAT:
-        binding = WechatBinding.objects.filter(user_id=user.pk).first()
-        return binding.openid if binding else ""
+        if openids is None:
+            openids = _openids([user.pk])
+        return openids.get(user.pk, "")
     return ""
+
+
+def _openids(user_ids: list[int]) -> dict[int, str]:
+    return dict(
+        WechatBinding.objects.filter(user_id__in=user_ids).values_list(
+            "user_id", "openid"
+        )
+    )
 
 
 def notify(
@@ -140,6 +150,7 @@ def notify(
         {u.pk: u for u in recipients if u is not None and u.is_active}.values()
     )
 
+    openids = _openids([u.pk for u in people]) if Channel.WECHAT in rendered else {}
     queued: list[int] = []
     with transaction.atomic():
         notifications = Notification.objects.bulk_create(
@@ -174,7 +185,7 @@ def notify(
                         )
                     )
                     continue
-                address = address_for(note.recipient, channel)
+                address = address_for(note.recipient, channel, openids)
                 if not address:
                     continue
                 held = release_at is not None and channel in OUTSIDE_CHANNELS

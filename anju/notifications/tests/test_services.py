@@ -6,9 +6,18 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from anju.accounts.tests.factories import StaffFactory
 from anju.notifications.choices import DeliveryStatus
-from anju.notifications.models import Delivery, MessageTemplate, Notification
+from anju.notifications.models import (
+    Delivery,
+    MessageTemplate,
+    Notification,
+    WechatBinding,
+)
+from anju.notifications.providers import WechatTemplateProvider
 from anju.notifications.services import (
     UnknownEvent,
     deliveries_release_held,
@@ -332,3 +341,58 @@ def test_an_unknown_event_is_refused_and_nothing_is_written(
     assert caught.value.code == "notification_unknown_event"
     assert Notification.objects.count() == 0
     assert Delivery.objects.count() == 0
+
+
+def test_wechat_goes_to_the_bound_openid_as_a_template_message(
+    recording,
+    supervisor_reachable,
+    agent,
+    community,
+    django_capture_on_commit_callbacks,
+):
+    # given only the supervisor has bound WeChat
+    WechatBinding.objects.create(user=supervisor_reachable, openid="oAnju_zhuguan")
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(
+            event="sla_breach",
+            recipients=[supervisor_reachable, agent],
+            context=BREACH,
+            community=community,
+            channels=["wechat"],
+            now=at(10),
+        )
+    # then
+    [message] = recording
+    assert (message.to, message.subject) == ("oAnju_zhuguan", "工单超时提醒")
+    payload = WechatTemplateProvider().payload(message)
+    assert payload["touser"] == "oAnju_zhuguan"
+    assert payload["data"]["keyword1"]["value"] == (
+        "工单 TS2026-0568 响应/到场已超时，时限 11-26 10:30，责任人：李师傅。"
+    )
+
+
+def test_notify_costs_the_same_queries_for_two_or_twenty_recipients(
+    recording, community
+):
+    # given
+    def people(n: int) -> list:
+        return StaffFactory.create_batch(
+            n, email="x@example.com", phone="13900000000", communities=[community]
+        )
+
+    few, many = people(2), people(20)
+
+    def queries(recipients: list) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            notify(
+                event="announcement",
+                recipients=recipients,
+                context={"title": "停水", "text": "明日停水"},
+                community=community,
+                now=at(10),
+            )
+        return len(captured)
+
+    # when / then
+    assert queries(few) == queries(many)
