@@ -164,7 +164,11 @@ def workers(redis_url, shared_db, tmp_path) -> Iterator[Workers]:
     finally:
         pool.stop_all()
         with contextlib.suppress(redis.RedisError):
-            redis.Redis.from_url(redis_url).delete(pool.queue)
+            redis.Redis.from_url(redis_url).delete(
+                pool.queue,
+                f"_kombu.binding.{pool.queue}",
+                f"_kombu.binding_permanent.{pool.queue}",
+            )
 
 
 def wait_for(
