@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from .choices import URGENCY_RANK, TicketType, Urgency
+from .codes import EMERGENCY, QUIET_TYPES, URGENCY_RANK, URGENT
 from .model import MODEL_PATH, LinearModel
 from .rules import find_cues
 from .text import normalize
@@ -24,7 +24,6 @@ _lock = threading.Lock()
 _model: LinearModel | None = None
 
 MAX_TEXT_CHARS = 5000
-_QUIET_TYPES = {TicketType.CONSULT, TicketType.SUGGESTION, TicketType.PRAISE}
 
 
 class EmptyText(ValueError):
@@ -48,7 +47,7 @@ def classify(text: str, *, model: LinearModel | None = None) -> dict[str, Any]:
     model = model or get_model()
     normalized = normalize(text[:MAX_TEXT_CHARS])
     cues = find_cues(normalized)
-    scores = model.scores(normalized, cues)
+    scores, feats = model.scores(normalized, cues)
 
     best: dict[str, tuple[str, float]] = {}
     for field, (classes, probs) in scores.items():
@@ -58,33 +57,33 @@ def classify(text: str, *, model: LinearModel | None = None) -> dict[str, Any]:
     category = best["category"][0]
 
     active = [c for c in cues if not c.negated]
-    danger = [c for c in active if c.level == Urgency.EMERGENCY]
-    urgent = [c for c in active if c.level == Urgency.URGENT]
-    explained_away = [c for c in cues if c.negated and c.level == Urgency.EMERGENCY]
+    danger = [c for c in active if c.level == EMERGENCY]
+    urgent = [c for c in active if c.level == URGENT]
+    explained_away = [c for c in cues if c.negated and c.level == EMERGENCY]
 
     classes, probs = scores["urgency"]
     ranked = sorted(zip(classes, probs, strict=True), key=lambda cp: -cp[1])
     model_level, model_conf = str(ranked[0][0]), float(ranked[0][1])
 
     if danger:
-        urgency, source, deciding = Urgency.EMERGENCY, "rule", danger
+        urgency, source, deciding = EMERGENCY, "rule", danger
         confidence = 1.0
     else:
-        if model_level == Urgency.EMERGENCY and explained_away:
+        if model_level == EMERGENCY and explained_away:
             model_level, model_conf = str(ranked[1][0]), float(ranked[1][1])
         urgency, source, deciding, confidence = model_level, "model", [], model_conf
         if (
             urgent
-            and URGENCY_RANK[Urgency(urgency)] < URGENCY_RANK[Urgency.URGENT]
-            and ticket_type not in _QUIET_TYPES
+            and URGENCY_RANK[urgency] < URGENCY_RANK[URGENT]
+            and ticket_type not in QUIET_TYPES
         ):
-            urgency, source, deciding, confidence = Urgency.URGENT, "rule", urgent, 1.0
+            urgency, source, deciding, confidence = URGENT, "rule", urgent, 1.0
 
     cue_list = [c.as_dict() for c in deciding]
     if source == "model":
         cue_list = [
             {"cue": tok, "kind": "model", "level": str(urgency)}
-            for tok in model.top_tokens(normalized, cues, "urgency", str(urgency))
+            for tok in model.top_tokens(feats, "urgency", str(urgency))
         ]
     return {
         "type": str(ticket_type),

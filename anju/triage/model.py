@@ -8,12 +8,12 @@ TfidfVectorizer + LinearSVC, without it — and a softmax of the margins as conf
 
 from __future__ import annotations
 
-import math
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
-from .choices import FIELDS
+from .codes import FIELDS
 from .features import tokens
 from .rules import Cue
 
@@ -63,20 +63,17 @@ class LinearModel:
         self, normalized: str, cues: list[Cue]
     ) -> tuple[np.ndarray, np.ndarray]:
         """Feature indices and their l2-normalised TF-IDF values."""
-        counts: dict[int, int] = {}
         index = self.index
-        for gram in tokens(normalized, cues):
-            i = index.get(gram)
-            if i is not None:
-                counts[i] = counts.get(i, 0) + 1
-        if not counts:
+        found = [
+            (index[gram], n)
+            for gram, n in Counter(tokens(normalized, cues)).items()
+            if gram in index
+        ]
+        if not found:
             return np.zeros(0, dtype=np.intp), np.zeros(0)
-        idx = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
-        tf = np.fromiter(
-            (1.0 + math.log(c) for c in counts.values()),
-            dtype=np.float64,
-            count=len(counts),
-        )
+        idx = np.fromiter((i for i, _ in found), dtype=np.intp, count=len(found))
+        counts = np.fromiter((n for _, n in found), dtype=np.float64, count=len(found))
+        tf = 1.0 + np.log(counts)
         values = tf * self.idf[idx]
         norm = float(np.sqrt(values @ values))
         if norm > 0:
@@ -85,8 +82,11 @@ class LinearModel:
 
     def scores(
         self, normalized: str, cues: list[Cue]
-    ) -> dict[str, tuple[tuple[str, ...], np.ndarray]]:
-        """For each field: the classes and their confidences (softmax of the margins)."""
+    ) -> tuple[
+        dict[str, tuple[tuple[str, ...], np.ndarray]], tuple[np.ndarray, np.ndarray]
+    ]:
+        """For each field: the classes and their confidences (softmax of the margins);
+        and the features, to explain the result with `top_tokens` without recomputing."""
         idx, values = self.features(normalized, cues)
         logits = values @ self.weights[idx] + self.intercepts
         out = {}
@@ -94,22 +94,27 @@ class LinearModel:
             z = logits[self.slices[field]] * self.temperature
             z = np.exp(z - z.max())
             out[field] = (self.classes[field], z / z.sum())
-        return out
+        return out, (idx, values)
 
     def top_tokens(
-        self, normalized: str, cues: list[Cue], field: str, label: str, k: int = 3
+        self, feats: tuple[np.ndarray, np.ndarray], field: str, label: str, k: int = 3
     ) -> list[str]:
-        """The tokens that pushed `field` towards `label` most (for explaining)."""
-        idx, values = self.features(normalized, cues)
+        """The tokens (2+ characters) that pushed `field` towards `label` most."""
+        idx, values = feats
         if not len(idx):
             return []
+        vocab = self._vocab_list()
         col = self.slices[field].start + self.classes[field].index(label)
         contrib = values * self.weights[idx, col]
-        keep = np.array([len(self._vocab_list()[i]) > 1 for i in idx])
-        contrib = np.where(keep, contrib, 0.0)
-        order = np.argsort(-contrib, kind="stable")[:k]
-        vocab = self._vocab_list()
-        return [vocab[idx[i]] for i in order if contrib[i] > 0]
+        order = np.argsort(-contrib, kind="stable")
+        out: list[str] = []
+        for i in order:
+            if contrib[i] <= 0 or len(out) == k:
+                break
+            token = vocab[idx[i]]
+            if len(token) > 1:
+                out.append(token)
+        return out
 
     def _vocab_list(self) -> list[str]:
         if not hasattr(self, "_vocab"):

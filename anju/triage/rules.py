@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .choices import Urgency
+from .codes import EMERGENCY, URGENT
 
 # Clause boundaries: negation and "past event" markers only reach inside their clause.
 _CLAUSE = re.compile(r"[，,。.!！?？;；\s~…]+|但是|不过|可是|结果|现在|然后")
@@ -22,122 +22,122 @@ _LIFT = re.compile(r"电梯|电体|扶梯|轿厢|梯")
 # (kind, level, pattern, needs_lift_context)
 _CUES: list[tuple[str, str, str, bool]] = [
     # people trapped or caught
-    ("trapped", Urgency.EMERGENCY, r"困人|关人|夹人|昆人|困住人", False),
-    ("trapped", Urgency.EMERGENCY, r"被困|困住|困着|关着|关住|出不来|卡在|卡住", True),
+    ("trapped", EMERGENCY, r"困人|关人|夹人|昆人|困住人", False),
+    ("trapped", EMERGENCY, r"被困|困住|困着|关着|关住|出不来|卡在|卡住", True),
     (
         "trapped",
-        Urgency.EMERGENCY,
+        EMERGENCY,
         r"(困|关|卡|锁)(在|住|着)?.{0,2}(电梯|轿厢|里头|里面)",
         True,
     ),
     (
         "trapped",
-        Urgency.EMERGENCY,
+        EMERGENCY,
         r"(我|人|孩|娃|老人|小朋友|女儿|儿子)[^，]{0,3}在(电梯)?里(面|头)",
         True,
     ),
     (
         "trapped",
-        Urgency.EMERGENCY,
+        EMERGENCY,
         r"里(面|头)?(还)?有(个|一个|两个|人|小孩|老人|孩)",
         True,
     ),
-    ("trapped", Urgency.EMERGENCY, r"夹(到|住|伤|倒)|卷进", False),
+    ("trapped", EMERGENCY, r"夹(到|住|伤|倒)|卷进", False),
     # fire
     (
         "fire",
-        Urgency.EMERGENCY,
+        EMERGENCY,
         r"着火|起火|失火|火灾|火苗|明火|火光|火焰|火势|烧起来|烧着了|着伙|燃起来|自燃|爆炸|🔥",
         False,
     ),
-    ("fire", Urgency.EMERGENCY, r"着了.{0,3}火|(打|拨|叫)了?119", False),
+    ("fire", EMERGENCY, r"着了.{0,3}火|(打|拨|叫)了?119", False),
     # smoke
     (
         "smoke",
-        Urgency.EMERGENCY,
+        EMERGENCY,
         r"冒烟|浓烟|黑烟|烟雾|烟很大|烟好大|(好|很|老)大的烟|全是烟|有烟|烟从|冒黑烟|焦糊|焦味|烧焦|糊味",
         False,
     ),
     # gas
     (
         "gas",
-        Urgency.EMERGENCY,
+        EMERGENCY,
         r"(煤气|燃气|天然气|煤起)的?(味|气味)|漏气(?!的?报警)|泄漏|泄露|臭鸡蛋味|嘶嘶",
         False,
     ),
     # burst pipe, flooding
     (
         "flooding",
-        Urgency.EMERGENCY,
+        EMERGENCY,
         r"爆管|爆裂|(管|水箱|暖气片|接头|阀)[^，]{0,4}(爆|暴|崩|裂开)",
         False,
     ),
     (
         "flooding",
-        Urgency.EMERGENCY,
+        EMERGENCY,
         r"淹了|被淹|水淹|淹到|淹没|水漫金山|漫出来|水[^，]{0,6}(?<!倒)灌|(往下|往我家|往屋里)(灌|冲)|灌下来|哗哗|发大水|进水了|成瀑布|水柱|(管|爆)[^，]{0,8}喷",
         False,
     ),
     # sparks, electric shock
     (
         "sparks",
-        Urgency.EMERGENCY,
+        EMERGENCY,
         r"火花|火星|打火(?!机)|短路|触电|被电|电到|漏电|啪啪响",
         False,
     ),
     # injury, violence, people in danger
     (
         "injury",
-        Urgency.EMERGENCY,
+        EMERGENCY,
         r"受伤|砸伤|咬伤|摔伤|烫伤|划伤|割伤|撞伤|流.{0,4}血|出血|见血|是血|头破|骨折|晕倒|昏倒|昏迷|叫不醒|不省人事|抽搐|跳楼|坠楼",
         False,
     ),
     (
         "injury",
-        Urgency.EMERGENCY,
+        EMERGENCY,
         r"(人|孩|娃|老人|宝宝|小朋友)[^，]{0,4}(掉|摔|跌)(下|进|倒)|摔倒|倒地|倒在|躺在地上|摔下来|摔进|救命|救护车|(打|叫|拨)了?120",
         False,
     ),
     (
         "injury",
-        Urgency.EMERGENCY,
+        EMERGENCY,
         r"砸到(了)?人|打(了)?人|打起来|打架|殴打|持刀|拿刀|砍门|在撬|撬我家|撬门|进小偷|咬人|咬了|跟踪|一直跟着|爬到.{0,3}(窗|阳台).{0,2}外",
         False,
     ),
     # urgent: no water / power, lifts out of service, sewage backflow, hazard about to fall
     (
         "no_water",
-        Urgency.URGENT,
+        URGENT,
         r"停水|没水|没有水|冇水|没得水|么得水|一滴水|水压太低|不出水",
         False,
     ),
     (
         "no_power",
-        Urgency.URGENT,
+        URGENT,
         r"(家|屋|楼|单元|小区|全|都|整|我们|突然)[^，]{0,6}(没电|停电|没有电|冇电|全黑)|跳闸|停电了",
         False,
     ),
     (
         "lift_out",
-        Urgency.URGENT,
+        URGENT,
         r"电梯(又|全|都|全部|突然|也)?(坏了|坏咯|坏脱|怀了|停了|停运|停用|不动|不运行|不得动|故障|趴窝)|电梯[^，]{0,4}(全停|全部停|停运)|所有电梯",
         False,
     ),
     (
         "sewage",
-        Urgency.URGENT,
+        URGENT,
         r"反水|返水|倒灌|冒污水|粪水|污水.{0,4}(冒|溢|倒)|溢出|往外溢",
         False,
     ),
     (
         "hazard",
-        Urgency.URGENT,
+        URGENT,
         r"要掉|快掉|随时.{0,6}(掉|砸|倒|塌|飞)|摇摇晃晃|在晃|一直在晃|要塌|快塌|快倒|要倒|歪了|松了.{0,6}(掉|砸)|断了.{0,6}挂",
         False,
     ),
     (
         "leak_into_home",
-        Urgency.URGENT,
+        URGENT,
         r"漏到我家|往我家(流|滴|漏)|一直(在)?滴|关不(上|住|掉)[^，]{0,4}水|水[^，]{0,6}关不(上|住|掉)",
         False,
     ),

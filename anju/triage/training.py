@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .choices import FIELDS
+from .codes import FIELDS
 from .features import tokens
 from .model import FORMAT_VERSION, MODEL_PATH
 from .rules import find_cues
