@@ -234,6 +234,11 @@ SPECTACULAR_SETTINGS = {
         "BillLineKindEnum": "anju.billing.choices.LineKind",
         "PaymentKindEnum": "anju.billing.choices.PaymentKind",
         "PaymentChannelEnum": "anju.billing.choices.Channel",
+        # service desk: statuses and channels also shared with timelines and inputs
+        "TicketStatusEnum": "anju.servicedesk.choices.Status",
+        "TicketChannelEnum": "anju.servicedesk.choices.Channel",
+        "PauseReasonEnum": "anju.servicedesk.choices.PauseReason",
+        "CompensationStatusEnum": "anju.servicedesk.choices.CompensationStatus",
     },
 }
 

@@ -142,7 +142,7 @@ class TicketViewSet(
         return Response(s.TicketDetailSerializer(fresh).data, status=code)
 
     def _input(self, serializer: type) -> dict[str, Any]:
-        data = serializer(data=self.request.data)
+        data = serializer(data=self.request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         return dict(data.validated_data)
 

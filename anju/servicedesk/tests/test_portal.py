@@ -166,11 +166,11 @@ def test_my_tickets_query_count_is_constant(
     for i in range(3):
         make_ticket(actor=agent, house=house, category=categories[i])
     client.get(url)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(url)
     for i in range(3, 15):
         make_ticket(actor=agent, house=house, category=categories[i])
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(url)
     assert len(response.context["tickets"]) == 15
 
