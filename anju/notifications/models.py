@@ -148,6 +148,17 @@ class MessageTemplate(models.Model):
     def __str__(self) -> str:
         return f"{self.event}/{self.channel}"
 
+    def clean(self) -> None:
+        """A template that does not compile is refused in the admin, not at send time."""
+        from django.core.exceptions import ValidationError
+        from django.template import Engine, TemplateSyntaxError
+
+        for name in ("subject", "body"):
+            try:
+                Engine.get_default().from_string(getattr(self, name))
+            except TemplateSyntaxError as exc:
+                raise ValidationError({name: str(exc)}) from exc
+
 
 class WechatBinding(models.Model):
     """The WeChat openid a person receives template messages at."""

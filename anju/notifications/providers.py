@@ -69,7 +69,10 @@ class EmailProvider:
         message_id = f"<anju-{message.reference}-{uuid.uuid4().hex[:8]}@anju>"
         email.extra_headers["Message-ID"] = message_id
         try:
-            sent = get_connection(fail_silently=False).send_messages([email])
+            # a bounded wait: the delivery row stays locked while we send
+            timeout = getattr(settings, "EMAIL_TIMEOUT", None) or 30
+            connection = get_connection(fail_silently=False, timeout=timeout)
+            sent = connection.send_messages([email])
         except OSError as exc:  # smtplib errors are OSError subclasses
             raise ProviderError(f"SMTP: {exc}") from exc
         if not sent:

@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -396,3 +397,14 @@ def test_notify_costs_the_same_queries_for_two_or_twenty_recipients(
 
     # when / then
     assert queries(few) == queries(many)
+
+
+def test_a_template_that_does_not_compile_is_refused_before_it_is_saved(db):
+    # given
+    broken = MessageTemplate(event="sla_breach", channel="sms", body="{% if %}超时")
+    # when
+    with pytest.raises(ValidationError) as caught:
+        broken.full_clean()
+    # then
+    assert list(caught.value.message_dict) == ["body"]
+    assert MessageTemplate.objects.count() == 0
