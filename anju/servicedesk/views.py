@@ -545,6 +545,9 @@ def _render_ticket(request: HttpRequest, ticket: Ticket, status: int = 200):
             .select_related("requested_by", "decided_by")
         ),
         "can_approve": user.has_role_perm("servicedesk.approve"),
+        # the next step's form is open; the others are one click away
+        "assign_open": ticket.status == Status.ACCEPTED,
+        "resolve_open": ticket.status == Status.IN_PROGRESS,
         "forms": {
             "assign": forms.AssignForm(
                 community_ids=[ticket.community_id], company_id=ticket.company_id

@@ -7,6 +7,14 @@
     if (e.target.matches("#intake-form textarea, #intake-form input[type=text]")) lastField = e.target;
   });
 
+  // Enter in the house search picks the first match instead of saving the form.
+  document.addEventListener("keydown", (e) => {
+    if (e.key !== "Enter" || !e.target.matches("#house-q")) return;
+    e.preventDefault();
+    const first = $("#house-results .pick-house");
+    if (first) first.click();
+  });
+
   document.addEventListener("click", (e) => {
     const pick = e.target.closest(".pick-house");
     if (pick) {
