@@ -69,20 +69,20 @@ _CUES: list[tuple[str, str, str, bool]] = [
     (
         "flooding",
         EMERGENCY,
-        r"爆管|爆裂|(管|水箱|暖气片|接头|阀)[^，]{0,4}(爆|暴|崩|裂开)",
+        r"爆管|爆裂|(管|水箱|暖气片|接头|阀)[^，]{0,4}(爆|暴|崩|裂开|破裂)",
         False,
     ),
     (
         "flooding",
         EMERGENCY,
-        r"淹了|被淹|水淹|淹到|淹没|水漫金山|漫出来|水[^，]{0,6}(?<!倒)灌|(往下|往我家|往屋里)(灌|冲)|灌下来|哗哗|发大水|进水了|成瀑布|水柱|(管|爆)[^，]{0,8}喷",
+        r"水[^，]{0,8}(漫延|蔓延)|淹了|被淹|水淹|淹到|淹没|水漫金山|漫出来|水[^，]{0,6}(?<!倒)灌|(往下|往我家|往屋里)(灌|冲)|灌下来|哗哗|发大水|进水了|成瀑布|水柱|(管|爆)[^，]{0,8}喷",
         False,
     ),
     # sparks, electric shock
     (
         "sparks",
         EMERGENCY,
-        r"火花|火星|打火(?!机)|短路|触电|被电|电到|漏电|啪啪响",
+        r"火花|火星|打火(?!机)|短路|触电|被电(?!动|瓶|车)|电到|漏电|啪啪响",
         False,
     ),
     # injury, violence, people in danger
@@ -195,7 +195,7 @@ def find_cues(normalized: str) -> list[Cue]:
                 before = clause[max(0, m.start() - _NEG_WINDOW) : m.start()]
                 before = before.replace("是不是", "").replace("有没有人", "")
                 inside = m.group(0)
-                if _NEGATION.search(before) or re.search(r"没|不|未", inside):
+                if _NEGATION.search(before) or re.search(r"没|不|未|差点|险些", inside):
                     why = "negation"
                 elif past:
                     why = "past"
