@@ -427,3 +427,22 @@ def test_concurrent_replays_of_one_key_record_one_payment(finance, house):
     assert len(set(results)) == 1
     assert Payment.objects.count() == 1
     assert BillLine.objects.get().paid_amount == Decimal("300.00")
+
+
+def test_a_line_of_another_house_cannot_be_chosen(finance, community, house):
+    # given a neighbour's unpaid line
+    property_fee(community)
+    from anju.estates.tests.factories import HouseFactory
+
+    neighbour = HouseFactory(
+        unit__building__community=community, unit__building__number="8"
+    )
+    bill_months(house, finance, (2026, 1))
+    other_line = BillLine.objects.get(house=neighbour)
+    # when the cashier picks it for this house's payment
+    with pytest.raises(ValidationFailed):
+        pay(house, finance, "300.00", "k-1", line_ids=[other_line.pk])
+    # then nothing is recorded and the neighbour still owes
+    assert Payment.objects.count() == 0
+    other_line.refresh_from_db()
+    assert other_line.paid_amount == Decimal("0.00")

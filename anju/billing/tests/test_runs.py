@@ -376,3 +376,26 @@ def test_admin_offers_no_delete_for_the_ledger(rf, finance):
         model_admin = admin.site._registry[model]
         assert model_admin.has_delete_permission(request) is False
         assert model_admin.has_change_permission(request) is False
+
+
+def test_a_meter_reading_below_the_previous_one_is_refused(finance, house):
+    from anju.billing.services import meter_reading_record
+
+    water = fee_item(house.community, code="sf", name="水费", kind=FeeKind.METERED)
+    meter_reading_record(
+        house=house,
+        fee_item=water,
+        reading="120.5",
+        read_on=date(2026, 1, 31),
+        actor=finance,
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        meter_reading_record(
+            house=house,
+            fee_item=water,
+            reading="99",
+            read_on=date(2026, 2, 28),
+            actor=finance,
+        )
+    assert exc.value.code == "meter_reading_decreasing"
+    assert MeterReading.objects.count() == 1
