@@ -22,6 +22,7 @@ from anju.notifications.providers import WechatTemplateProvider
 from anju.notifications.services import (
     UnknownEvent,
     deliveries_release_held,
+    delivery_send,
     notify,
 )
 from anju.notifications.tasks import deliver
@@ -170,9 +171,10 @@ def test_a_held_delivery_run_early_by_the_worker_is_not_sent(
     )
     held = Delivery.objects.get()
     # when a stray job for it runs during quiet hours
-    deliver.delay(held.pk)
+    outcome = delivery_send(delivery_id=held.pk, now=at(23, 45))
     # then
     held.refresh_from_db()
+    assert outcome.sent is False
     assert (held.status, held.attempts, recording) == (DeliveryStatus.HELD_QUIET, 0, [])
 
 
