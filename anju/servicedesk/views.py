@@ -33,7 +33,7 @@ from anju.core.masking import mask_phone
 from anju.core.pii import can_reveal, pii_reveal
 from anju.estates.choices import Relation
 from anju.estates.models import House, HouseResident, Person
-from anju.estates.selectors import house_search
+from anju.estates.selectors import house_get, house_search
 
 from . import forms, selectors, services
 from .choices import OPEN_STATUSES, Status, TicketType
@@ -344,6 +344,8 @@ def intake_house_search(request: HttpRequest) -> HttpResponse:
 def house_tickets(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: a house's recent tickets (beside the intake form, on the house page)."""
     _staff(request)
+    # a house out of scope is a 404, not an empty list
+    house_get(user=request.user, pk=pk)
     tickets = list(selectors.house_recent_tickets(user=request.user, house_id=pk))
     return render(
         request,

@@ -317,8 +317,24 @@ def request_route(
     return holder["response"]
 
 
+OBJECT_LEVEL_CODES = {"ticket_not_assignee"}
+
+
+def _error_code(response) -> str:
+    try:
+        return response.json().get("code", "")
+    except (ValueError, AttributeError):
+        return ""
+
+
 def is_denied(response) -> bool:
-    """403/404/401, or sent away: to a login page, or a page sent back home ("/")."""
+    """403/404/401, or sent away: to a login page, or a page sent back home ("/").
+
+    A 403 that names an object-level rule (e.g. "only the assignee may start it") means
+    the role reached the route; the rule itself is tested with the service.
+    """
+    if response.status_code == 403 and _error_code(response) in OBJECT_LEVEL_CODES:
+        return False
     if response.status_code in (401, 403, 404):
         return True
     if response.status_code in (301, 302):
