@@ -928,6 +928,7 @@ def house_export(
         object_type="estates.house",
         changes={"rows": counter["rows"], "reveal": reveal},
         reason=reason,
-        community_id=community_id,
+        # the id may come from the query string: only a community the actor works in
+        community_id=community_id if community_id in actor.community_ids() else None,
     )
     return counter["rows"]
