@@ -105,13 +105,11 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     """Audit log for admins and supervisors, narrowed by object type, action or actor."""
     if not request.user.has_role_perm("audit.view"):
         raise Http404
-    # AuditEvent lives in core, so visible_to would ask for "core.view", which no role
-    # has: the audit log is scoped by audit.view and the user's communities instead
-    # (events without a community, e.g. lockouts of unknown names, for superusers).
-    qs = AuditEvent.objects.select_related("community")
-    if not request.user.is_superuser:
-        qs = qs.filter(community_id__in=request.user.community_ids())
-    qs = qs.in_community(request.community_id)
+    qs = (
+        AuditEvent.objects.visible_to(request.user)
+        .select_related("community")
+        .in_community(request.community_id)
+    )
     for key in ("action", "object_type"):
         if request.GET.get(key):
             qs = qs.filter(**{key: request.GET[key]})

@@ -49,6 +49,8 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
 
     scope_community = "community"
+    scope_perm_app = "audit"
+    scope_superuser_all = True
     objects = ScopedQuerySet.as_manager()
 
     class Meta:

@@ -18,6 +18,9 @@ class ScopedQuerySet(models.QuerySet):
     House itself). The permission checked is "<app_label>.<action>". `scope_company`
     overrides the company path for company admins; `scope_many` marks paths that cross
     a to-many relation, filtered through a pk subquery so rows are never duplicated.
+    `scope_perm_app` names the permission prefix when it is not the app label (the audit
+    log lives in core but is guarded by "audit.view"); `scope_superuser_all` lets
+    superusers see rows that belong to no community (e.g. lockouts of unknown names).
     """
 
     def _scoped(self, lookup: dict[str, Any]) -> ScopedQuerySet:
@@ -36,9 +39,11 @@ class ScopedQuerySet(models.QuerySet):
                 return self.none()
             key = f"{path}__in" if path else "pk__in"
             return self._scoped({key: user.owned_house_ids()})
-        perm = f"{model._meta.app_label}.{action}"
-        if not user.has_role_perm(perm):
+        app = getattr(model, "scope_perm_app", None) or model._meta.app_label
+        if not user.has_role_perm(f"{app}.{action}"):
             return self.none()
+        if user.is_superuser and getattr(model, "scope_superuser_all", False):
+            return self.all()
         path = model.scope_community
         if user.is_company_admin:
             key = getattr(model, "scope_company", None) or (

@@ -178,9 +178,4 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = AuditEventFilter
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        user = self.request.user
-        if not (user.is_authenticated and user.has_role_perm("audit.view")):
-            return AuditEvent.objects.none()
-        if user.is_superuser:
-            return AuditEvent.objects.all()
-        return AuditEvent.objects.filter(community_id__in=user.community_ids())
+        return AuditEvent.objects.visible_to(self.request.user)
