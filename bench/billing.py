@@ -86,8 +86,8 @@ def seed(houses: int):  # type: ignore[no-untyped-def]
 
     from anju.accounts.choices import Role
     from anju.accounts.models import User
-    from anju.billing import bulk
     from anju.billing.models import BillingPolicy, FeeItem, PricePlan
+    from anju.core import bulk
     from anju.estates.models import Building, Community, Company, House, Unit
 
     company = Company.objects.create(name="安居物业", code="anju")

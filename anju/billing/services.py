@@ -19,7 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
-from anju.core import audit
+from anju.core import audit, bulk
 from anju.core.errors import (
     Conflict,
     InvalidTransition,
@@ -33,7 +33,6 @@ from anju.core.numbering import next_number
 from anju.estates.choices import Occupancy
 from anju.estates.models import Community, House
 
-from . import bulk
 from .choices import (
     PERIODIC_KINDS,
     RECEIPT_PREFIX,

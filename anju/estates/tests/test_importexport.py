@@ -201,6 +201,45 @@ def test_one_bad_row_of_each_kind_imports_nothing(
     assert not AuditEvent.objects.filter(action="import").exists()
 
 
+def test_excel_typed_cells_and_blank_rows_keep_excel_row_numbers(
+    supervisor, community
+):
+    # given a sheet as a person edits it: a real date cell, the phone typed as a number,
+    # a blank row between the houses, and a bad area on Excel row 4
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADERS)
+    sheet.append(
+        [row(交付日期=date(2021, 3, 1), 业主手机=13900001111).get(h) for h in HEADERS]
+    )
+    sheet.append([None] * len(HEADERS))
+    sheet.append([row(房号="102", 建筑面积=-3).get(h) for h in HEADERS])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    # when
+    result = house_import(actor=supervisor, source=buffer)
+    # then the error names Excel's row 4; after fixing it the typed cells import
+    assert _errors(result) == [
+        (4, "建筑面积", "invalid_area", "建筑面积必须是大于 0 的数字（“-3”）")
+    ]
+    sheet.delete_rows(4)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    assert house_import(actor=supervisor, source=buffer).created == 1
+    house = House.objects.get(number="5-1-101")
+    assert house.delivery_date == date(2021, 3, 1)
+    assert house.residents.get().person.phone == "13900001111"
+
+
+def test_a_corrupt_workbook_is_a_clear_error(supervisor, community):
+    broken = io.BytesIO(b"PK\x03\x04" + b"\x00" * 200)
+    with pytest.raises(ValidationFailed) as caught:
+        house_import(actor=supervisor, source=broken)
+    assert caught.value.code == "file_not_xlsx"
+
+
 def test_existing_house_is_updated_and_owner_added(supervisor, house, owner_person):
     # given 3-2-1201 (120 ㎡, owner 张三) exists; the file corrects its area
     source = xlsx(
