@@ -201,9 +201,7 @@ def test_one_bad_row_of_each_kind_imports_nothing(
     assert not AuditEvent.objects.filter(action="import").exists()
 
 
-def test_excel_typed_cells_and_blank_rows_keep_excel_row_numbers(
-    supervisor, community
-):
+def test_excel_typed_cells_and_blank_rows_keep_excel_row_numbers(supervisor, community):
     # given a sheet as a person edits it: a real date cell, the phone typed as a number,
     # a blank row between the houses, and a bad area on Excel row 4
     workbook = Workbook()
