@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 NAV = [
     (_("工作台"), "home", None),
     (_("工单"), "servicedesk:workbench", "servicedesk.view"),
+    (_("服务台报表"), "servicedesk:report", "servicedesk.report"),
     (_("房屋"), "estates:house_list", "estates.view"),
     (_("业主住户"), "estates:person_list", "estates.view"),
     (_("楼栋"), "estates:building_list", "estates.view"),

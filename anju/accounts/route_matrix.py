@@ -79,6 +79,8 @@ ROUTES: dict[str, str] = {
     "servicedesk:ticket_visit": "servicedesk.change",
     "servicedesk:ticket_compensation": "servicedesk.change",
     "servicedesk:compensation_decide": "servicedesk.approve",
+    "servicedesk:report": "servicedesk.report",
+    "servicedesk:report_xlsx": "servicedesk.report",
     "portal_tickets:ticket_list": OWNER,
     "portal_tickets:ticket_create": OWNER,
     "portal_tickets:ticket_detail": OWNER,
@@ -137,6 +139,7 @@ ROUTES: dict[str, str] = {
     "ticket-visit": "servicedesk.change|owner",
     "ticket-compensation": "servicedesk.change",
     "servicedesk-incoming-call": "servicedesk.view",
+    "servicedesk-report": "servicedesk.report",
     "audit-event-list": "audit.view",
     "audit-event-detail": "audit.view",
     # billing API: read bills/payments (owners their own houses'); POST records a payment

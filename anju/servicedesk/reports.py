@@ -6,11 +6,13 @@ median and p90 (a community-month is tens of thousands of rows at most).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from statistics import median
 from typing import Any
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from .choices import OPEN_STATUSES, Category, Channel, Status, TicketType
 from .models import ReturnVisit, SLABreach, Ticket
@@ -35,6 +37,35 @@ def _minutes(qs: Any, start: str, end: str) -> list[float]:
 def _counts(qs: Any, field: str, choices: Any) -> dict[str, int]:
     got = dict(qs.values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
     return {code: got.get(code, 0) for code in choices.values}
+
+
+def month_bounds(month: str | None, today: date | None = None) -> tuple[date, date]:
+    """[first day, first day of next month) of "YYYY-MM"; this month when absent.
+    Raises ValueError for anything else."""
+    if month:
+        year, _, mon = month.partition("-")
+        first = date(int(year), int(mon), 1)
+    else:
+        first = (today or timezone.localdate()).replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following
+
+
+def _by_day(qs: Any, start: datetime, end: datetime) -> list[tuple[str, int]]:
+    got = dict(
+        qs.annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .values_list("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    first = timezone.localtime(start).date()
+    last = timezone.localtime(end - timedelta(microseconds=1)).date()
+    days = []
+    day = first
+    while day <= last and len(days) < 400:
+        days.append((day.isoformat(), got.get(day, 0)))
+        day += timedelta(days=1)
+    return days
 
 
 def servicedesk_report(
@@ -88,4 +119,5 @@ def servicedesk_report(
         "repeat_complaints": tickets.filter(
             is_repeat=True, type=TicketType.COMPLAINT
         ).count(),
+        "by_day": _by_day(tickets, start, end),
     }

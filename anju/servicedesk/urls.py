@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "servicedesk"
 urlpatterns = [
@@ -19,6 +19,8 @@ urlpatterns = [
         )
         for name in views.ACTIONS
     ),
+    path("report/", report_views.report, name="report"),
+    path("report.xlsx", report_views.report_xlsx, name="report_xlsx"),
     path(
         "compensations/<int:pk>/decide/",
         views.compensation_decide,

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import report, views
 
 router = SimpleRouter()
 router.register("tickets", views.TicketViewSet, basename="ticket")
@@ -10,6 +10,11 @@ urlpatterns = [
         "servicedesk/incoming-call/",
         views.IncomingCallView.as_view(),
         name="servicedesk-incoming-call",
+    ),
+    path(
+        "servicedesk/report/",
+        report.ServiceDeskReportView.as_view(),
+        name="servicedesk-report",
     ),
     *router.urls,
 ]
