@@ -109,6 +109,7 @@ class EventKind(models.TextChoices):
     BREACH = "breach", _("超时")
     VISITED = "visited", _("回访")
     COMPENSATION = "compensation", _("补偿")
+    ATTACHMENT = "attachment", _("上传照片")
 
 
 class PauseReason(models.TextChoices):
@@ -159,4 +160,5 @@ class CompensationStatus(models.TextChoices):
     REJECTED = "rejected", _("已驳回")
 
 
+MAX_ATTACHMENTS_PER_TICKET = 9  # photos on one ticket, as many as a WeChat post
 LOW_SATISFACTION = 2  # a visit scoring this or lower reopens the ticket

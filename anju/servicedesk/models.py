@@ -229,6 +229,44 @@ class TicketEvent(models.Model):
         return f"{self.ticket_id} {self.kind}"
 
 
+class TicketAttachment(models.Model):
+    """A photo on a ticket (the owner's problem, the technician's before/after).
+
+    The file lives under MEDIA_ROOT with a random name, outside any served URL; it is
+    sent only by `views.attachment_file`, to users who may see the ticket.
+    """
+
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="attachments"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("上传人"),
+    )
+    created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    stored_name = models.CharField(max_length=200, unique=True, editable=False)
+    thumbnail_name = models.CharField(max_length=200, editable=False)
+    content_type = models.CharField(max_length=50, editable=False)
+    size = models.PositiveIntegerField(_("大小(字节)"), editable=False)
+    width = models.PositiveIntegerField(editable=False)
+    height = models.PositiveIntegerField(editable=False)
+
+    scope_community = "ticket__community"
+    scope_owner_house = "ticket__house"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("工单照片")
+        verbose_name_plural = _("工单照片")
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.original_name}"
+
+
 class ServiceDeskPolicy(models.Model):
     """Per-community service-desk settings: service hours, repeat window, visit rules."""
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -17,6 +22,7 @@ from anju.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from anju.core.images import Photo, photo_prepare
 from anju.core.money import money
 from anju.core.numbering import next_number
 from anju.core.validators import is_mobile
@@ -25,6 +31,7 @@ from .choices import (
     COMPLAINT_FEEDBACK,
     DEFAULT_SLA,
     LOW_SATISFACTION,
+    MAX_ATTACHMENTS_PER_TICKET,
     NUMBER_PREFIX,
     OPEN_STATUSES,
     CompensationStatus,
@@ -41,6 +48,7 @@ from .models import (
     ServiceDeskPolicy,
     SLAPolicy,
     Ticket,
+    TicketAttachment,
     TicketEvent,
 )
 from .sla import ServiceHours, WallClock, shift_for_pause
@@ -167,7 +175,6 @@ def _find_repeat(ticket: Ticket) -> Ticket | None:
     )
 
 
-@transaction.atomic
 def ticket_create(
     *,
     actor: Any,
@@ -184,25 +191,35 @@ def ticket_create(
     location: str = "",
     occurred_at: datetime | None = None,
     expected_solution: str = "",
+    photos: Sequence[IO[bytes]] = (),
 ) -> Ticket:
-    """Log a ticket, number it (TS2026-0568), set its SLA clocks, flag repeats."""
+    """Log a ticket, number it (TS2026-0568), set its SLA clocks, flag repeats.
+
+    `photos` are checked before anything is written: one bad photo refuses the ticket.
+    """
     _require(actor, "servicedesk.change", community.pk)
-    return _ticket_insert(
-        actor=actor,
-        community=community,
-        type=type,
-        channel=channel,
-        category=category,
-        description=description,
-        contact_name=contact_name,
-        contact_phone=contact_phone,
-        urgency=urgency,
-        house=house,
-        reporter=reporter,
-        location=location,
-        occurred_at=occurred_at,
-        expected_solution=expected_solution,
-    )
+    # decoded before the transaction: a writer's lock is not held while pictures decode
+    checked = photos_check(photos, existing=0) if photos else []
+    with transaction.atomic():
+        ticket = _ticket_insert(
+            actor=actor,
+            community=community,
+            type=type,
+            channel=channel,
+            category=category,
+            description=description,
+            contact_name=contact_name,
+            contact_phone=contact_phone,
+            urgency=urgency,
+            house=house,
+            reporter=reporter,
+            location=location,
+            occurred_at=occurred_at,
+            expected_solution=expected_solution,
+        )
+        if checked:
+            _attachments_store(ticket=ticket, actor=actor, photos=checked)
+    return ticket
 
 
 def _ticket_insert(
@@ -799,3 +816,143 @@ def ticket_record(*, ticket: Ticket, actor: Any, **fields: str) -> Ticket:
             fields=sorted(changed),
         )
     return locked
+
+
+# --- Attachments (photos) ---------------------------------------------------------------
+
+ATTACHMENT_DIR = "ticket-photos"
+
+
+def _may_attach(actor: Any, ticket: Ticket) -> None:
+    """Owners: their own houses' tickets; staff: the assignee, dispatchers and agents."""
+    if getattr(actor, "is_owner_account", False):
+        if ticket.house_id is None or ticket.house_id not in actor.owned_house_ids():
+            raise NotFound("工单不存在或无权访问", code="ticket_not_found")
+        return
+    _require(actor, "servicedesk.view", ticket.community_id)
+    if not _is_handler(ticket, actor) and not actor.has_role_perm("servicedesk.change"):
+        raise PermissionDenied(
+            "只有责任人或客服可以上传照片", code="ticket_not_assignee"
+        )
+
+
+def _file_name(file: Any) -> str:
+    name = str(getattr(file, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return name.strip()[:255] or "photo"
+
+
+def photos_check(
+    files: Sequence[IO[bytes]], *, existing: int
+) -> list[tuple[str, Photo]]:
+    """Check every photo of one submission before anything is stored.
+
+    Each must be a JPEG, PNG, GIF or WEBP picture (by content) that decodes, within
+    ANJU_MAX_PHOTO_BYTES; a ticket holds at most MAX_ATTACHMENTS_PER_TICKET photos.
+    One refusal refuses the whole submission; the code is that of the first bad photo.
+    """
+    if not files:
+        raise ValidationFailed(
+            "请选择照片", code="attachment_missing", fields={"photos": ["请选择照片"]}
+        )
+    _check_room(existing=existing, adding=len(files))
+    checked: list[tuple[str, Photo]] = []
+    errors: list[str] = []
+    code = ""
+    for file in files:
+        name = _file_name(file)
+        try:
+            checked.append(
+                (name, photo_prepare(file, max_bytes=settings.ANJU_MAX_PHOTO_BYTES))
+            )
+        except ValidationFailed as exc:
+            errors.append(f"「{name}」{exc.message}")
+            code = code or exc.code
+    if errors:
+        raise ValidationFailed(
+            "照片有误，本次提交未保存：" + "；".join(errors),
+            code=code,
+            fields={"photos": errors},
+        )
+    return checked
+
+
+def _check_room(*, existing: int, adding: int) -> None:
+    if existing + adding > MAX_ATTACHMENTS_PER_TICKET:
+        left = max(0, MAX_ATTACHMENTS_PER_TICKET - existing)
+        reason = f"每张工单最多 {MAX_ATTACHMENTS_PER_TICKET} 张照片，还可上传 {left} 张"
+        raise ValidationFailed(
+            reason, code="attachment_limit_reached", fields={"photos": [reason]}
+        )
+
+
+def _attachments_store(
+    *, ticket: Ticket, actor: Any, photos: list[tuple[str, Photo]]
+) -> list[TicketAttachment]:
+    """Write the files, then the rows and one timeline event; on any failure the files
+    written so far are removed, so no file is left without its row."""
+    stored: list[str] = []
+    try:
+        rows = []
+        now = timezone.now()
+        for name, photo in photos:
+            base = f"{ATTACHMENT_DIR}/{now:%Y/%m}/{uuid.uuid4().hex}"
+            stored.append(
+                default_storage.save(base + photo.extension, ContentFile(photo.content))
+            )
+            stored.append(
+                default_storage.save(base + "_thumb.jpg", ContentFile(photo.thumbnail))
+            )
+            rows.append(
+                TicketAttachment.objects.create(
+                    ticket=ticket,
+                    uploaded_by=actor,
+                    created_at=now,
+                    original_name=name,
+                    stored_name=stored[-2],
+                    thumbnail_name=stored[-1],
+                    content_type=photo.content_type,
+                    size=len(photo.content),
+                    width=photo.width,
+                    height=photo.height,
+                )
+            )
+        _event(
+            ticket,
+            actor,
+            EventKind.ATTACHMENT,
+            note=f"{len(rows)} 张：" + "、".join(r.original_name for r in rows),
+            attachments=[r.pk for r in rows],
+        )
+    except BaseException:
+        for stored_name in stored:
+            default_storage.delete(stored_name)
+        raise
+    return rows
+
+
+def attachments_add(
+    *, actor: Any, ticket: Ticket, files: Sequence[IO[bytes]]
+) -> list[TicketAttachment]:
+    """Add photos to a ticket, all or none, with one timeline event."""
+    current = Ticket.objects.get(pk=ticket.pk)  # the assignee as it is now
+    _may_attach(actor, current)
+    _check_live(current)
+    # decoded before the transaction: a writer's lock is not held while pictures decode
+    photos = photos_check(files, existing=current.attachments.count())
+    with transaction.atomic():
+        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        _check_live(locked)
+        _check_room(existing=locked.attachments.count(), adding=len(photos))
+        return _attachments_store(ticket=locked, actor=actor, photos=photos)
+
+
+def _check_live(ticket: Ticket) -> None:
+    if ticket.status in (Status.CLOSED, Status.CANCELLED):
+        raise InvalidTransition(
+            "已关闭或已撤销的工单不能添加照片", code="ticket_invalid_transition"
+        )
+
+
+def attachment_add(*, actor: Any, ticket: Ticket, file: IO[bytes]) -> TicketAttachment:
+    """Add one photo to a ticket (see `attachments_add`)."""
+    return attachments_add(actor=actor, ticket=ticket, files=[file])[0]

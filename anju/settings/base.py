@@ -179,6 +179,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ANJU_MAX_UPLOAD_BYTES = int(
     os.environ.get("ANJU_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))
 )
+# One photo (ticket attachments); stored under MEDIA_ROOT, which no URL serves:
+# photos go out only through views that check the user's scope.
+ANJU_MAX_PHOTO_BYTES = int(
+    os.environ.get("ANJU_MAX_PHOTO_BYTES", str(10 * 1024 * 1024))
+)
 
 # --- Security -------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
