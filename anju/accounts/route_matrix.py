@@ -140,6 +140,9 @@ ROUTES: dict[str, str] = {
     "ticket-compensation": "servicedesk.change",
     "servicedesk-incoming-call": "servicedesk.view",
     "servicedesk-report": "servicedesk.report",
+    "compensation-list": "servicedesk.view|owner",
+    "compensation-detail": "servicedesk.view|owner",
+    "compensation-decide": "servicedesk.approve",
     "audit-event-list": "audit.view",
     "audit-event-detail": "audit.view",
     # billing API: read bills/payments (owners their own houses'); POST records a payment

@@ -1,10 +1,13 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import report, views
+from . import compensations, report, views
 
 router = SimpleRouter()
 router.register("tickets", views.TicketViewSet, basename="ticket")
+router.register(
+    "compensations", compensations.CompensationViewSet, basename="compensation"
+)
 urlpatterns = [
     path(
         "servicedesk/incoming-call/",
