@@ -161,6 +161,8 @@ class Ticket(models.Model):
             models.Index(
                 fields=["house", "category", "created_at"], name="ticket_repeat_idx"
             ),
+            # the community-period report and its daily series
+            models.Index(fields=["community", "created_at"], name="ticket_report_idx"),
             # partial indexes for the breach scan: only running clocks are indexed
             models.Index(
                 fields=["ack_due_at"],
