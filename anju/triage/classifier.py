@@ -4,9 +4,10 @@ Urgency combines the learned model with explicit danger cues (rules.py):
 1. any danger cue that is not negated, past or hypothetical → `emergency`;
 2. otherwise the model's emergency vote stands only if no negated danger cue explains
    the danger words away ("没有漏气", "上次着火的事") — then the next best level;
-3. an urgent cue (no water/power, lift out of service, sewage backflow, falling hazard)
-   raises `normal` to `urgent`, unless the message is a question, suggestion or praise
-   ("请问明天停水吗");
+3. an urgent cue (no water/power, lift out of service, sewage backflow, falling hazard,
+   locked out, water unfit to drink …) raises `normal` to `urgent`, unless the message
+   is a suggestion or praise, or a question that does not speak of the present
+   ("请问明天停水吗" stays normal, "请问是不是停水了" is urgent);
 4. otherwise the model's level.
 """
 
@@ -72,11 +73,11 @@ def classify(text: str, *, model: LinearModel | None = None) -> dict[str, Any]:
         if model_level == EMERGENCY and explained_away:
             model_level, model_conf = str(ranked[1][0]), float(ranked[1][1])
         urgency, source, deciding, confidence = model_level, "model", [], model_conf
-        if (
-            urgent
-            and URGENCY_RANK[urgency] < URGENCY_RANK[URGENT]
-            and ticket_type not in QUIET_TYPES
-        ):
+        if ticket_type in QUIET_TYPES:
+            # a suggestion or praise tells, it does not report trouble now; a question
+            # does only when it speaks of the present ("是不是停水了", not "明天停水吗")
+            urgent = [c for c in urgent if ticket_type == "consult" and c.present]
+        if urgent and URGENCY_RANK[urgency] < URGENCY_RANK[URGENT]:
             urgency, source, deciding, confidence = URGENT, "rule", urgent, 1.0
 
     cue_list = [c.as_dict() for c in deciding]

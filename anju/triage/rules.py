@@ -1,14 +1,22 @@
-"""Explicit danger cues for urgency, with negation, past-event and hypothetical handling.
+"""Explicit danger and urgency cues, with negation, figurative, past, drill and
+hypothetical handling.
 
 The linear model learns urgency from the corpus; these rules make sure that a message
-that names a danger *now* (trapped, fire, smoke, gas smell, sparks, flooding, injury) is
-never rated below `emergency`, and that "没有漏气", "不是着火", "上次着火的事" or
-"万一着火" do not raise it. Rules read the normalised text (see text.normalize).
+that names a danger *now* (trapped, fire, smoke, gas smell, sparks, flooding, injury,
+things falling on people) is never rated below `emergency`, and that "没有漏气",
+"不是着火", "上次着火的事", "万一着火", "急得跟着了火似的", "消防演习" or "困人请按警铃的贴纸"
+do not raise it. Rules read the normalised text (see text.normalize).
+
+Each cue family is one compiled regular expression written by *concept* (synonyms,
+homophones and typos such as 电体/电t, dialect, English), run once over the whole
+message; a match is then judged in its clause (the text between punctuation, spaces or
+但是/不过/现在 …) and against a few message-wide markers.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from .codes import EMERGENCY, URGENT
@@ -16,149 +24,336 @@ from .codes import EMERGENCY, URGENT
 # Clause boundaries: negation and "past event" markers only reach inside their clause.
 _CLAUSE = re.compile(r"[，,。.!！?？;；\s~…]+|但是|不过|可是|结果|现在|然后")
 
-# Lift context for the trapped patterns that are ambiguous on their own.
-_LIFT = re.compile(r"电梯|电体|扶梯|轿厢|梯")
+# A gap inside a pattern never crosses a clause boundary.
+_G = r"[^，,。.!！?？;；\s~…]"
 
-# (kind, level, pattern, needs_lift_context)
-_CUES: list[tuple[str, str, str, bool]] = [
-    # people trapped or caught
-    ("trapped", EMERGENCY, r"困人|关人|夹人|昆人|困住人", False),
-    ("trapped", EMERGENCY, r"被困|困住|困着|关着|关住|出不来|卡在|卡住", True),
-    (
+
+def _gap(n: int) -> str:
+    return f"{_G}{{0,{n}}}"
+
+
+# Lifts, with the usual typos and homophones of voice input and the English words.
+LIFT = r"(?:电梯|电体|电t|电题|电第|点梯|扶梯|货梯|客梯|轿厢|[一二两三四1-4]号梯|lift|elevator)"
+# A gap after a lift word that does not wander into its parts (电梯里的灯坏了 is no lift out).
+_LG = r"[^，,。.!！?？;；\s~…的里间口按灯调话屏镜扇钮键]"
+# Words that say a lift stopped or will not open (context for the ambiguous trapped cues).
+_LIFT_STOPPED = re.compile(
+    r"停|不动|卡|坏|故障|打不开|扒不开|开不了|出不来|困|关|溜|坠|掉|救命|警铃|黑|"
+    r"stuck|trapped|stopped|broke"
+)
+_LIFT_RE = re.compile(LIFT)
+# Who can be inside a lift.
+_WHO = (
+    r"(?:我|人|孩|娃|老人|小朋友|女儿|儿子|妈|爸|爷|奶|外婆|外公|老婆|老公|家人|"
+    r"邻居|阿姨|保姆|他|她|helper|mum|mom|dad|kid|child|son|daughter|someone|people)"
+)
+
+
+@dataclass(frozen=True)
+class Family:
+    """One cue family: a kind of danger or trouble written as one pattern."""
+
+    kind: str
+    level: str
+    pattern: str
+    needs_lift: bool = False  # only when a stopped lift is mentioned
+    needs_people: bool = False  # only when people are exposed (人来人往, 下面是, 孩子)
+    inside_negation: bool = True  # "水管没有爆": a negator inside the match denies it
+    hypothetical_applies: bool = (
+        True  # hazards are possible by nature: 怕/可能 keep them
+    )
+
+
+_FAMILIES: tuple[Family, ...] = (
+    # ── emergencies ─────────────────────────────────────────────────────────────
+    Family(
         "trapped",
         EMERGENCY,
-        r"(困|关|卡|锁)(在|住|着)?.{0,2}(电梯|轿厢|里头|里面)",
-        True,
+        r"困人|关人|夹人|昆人|困住人|关了人|困了人|"
+        r"trapped|stuck (in|inside) (the |a )?(lift|elevator)|"
+        rf"(lift|elevator){_gap(30)} stuck|stuck{_gap(30)}inside",
     ),
-    (
+    Family(
         "trapped",
         EMERGENCY,
-        r"(我|人|孩|娃|老人|小朋友|女儿|儿子)[^，]{0,3}在(电梯)?里(面|头)",
-        True,
+        rf"被困|困住|困着|困在(?!家|屋|楼上|\d+楼|[一二三四五六七八九十]+楼)|被关|关在{_gap(14)}里|关着|关住|被锁在{_gap(14)}里|出不来|"
+        rf"卡在|卡住|扒不开|"
+        rf"(困|关|卡|锁)(在|住|着)?{_gap(2)}(电梯|电体|轿厢|里头|里面)|"
+        rf"{_WHO}{_gap(3)}在{LIFT}?里(面|头)?|"
+        rf"(?<![家屋楼元区村店])里(面|头)?(还)?{_gap(2)}(有|挤着?|站着?|关着?)了?{_gap(2)}"
+        r"(个|一个|两个|三个|几个|好几个|人|小孩|孩子|老人|娃|宝宝)|"
+        rf"{LIFT}{_gap(8)}(往下溜|下滑|溜车|溜梯|坠|急降|掉下去|往下掉|冲顶|蹲底)|inside",
+        needs_lift=True,
+        inside_negation=False,
     ),
-    (
-        "trapped",
-        EMERGENCY,
-        r"里(面|头)?(还)?有(个|一个|两个|人|小孩|老人|孩)",
-        True,
-    ),
-    ("trapped", EMERGENCY, r"夹(到|住|伤|倒)|卷进", False),
-    # fire
-    (
+    Family("trapped", EMERGENCY, r"夹(到|住|伤|倒)|卷进"),
+    Family(
         "fire",
         EMERGENCY,
-        r"着火|起火|失火|火灾|火苗|明火|火光|火焰|火势|烧起来|烧着了|着伙|燃起来|自燃|爆炸|🔥",
-        False,
+        r"着火|起火|失火|火灾|火苗|明火|火光|火焰|火势|火很大|火好大|大火|窜火|"
+        r"(电|线|插|箱|车|机|锅|屋|窗|楼|墙|灶|表|柜|管|棚|底下|里|在|往外)冒火|"
+        r"烧起来|烧着了|着伙|燃起来|自燃|爆炸|🔥|着了.{0,3}火|(打|拨|叫)了?119|"
+        r"(锅|油|窗帘|被子|沙发|衣服|纸箱|纸壳|纸|垃圾|车|电线|线路|插座|插排|插板|"
+        rf"电瓶|电池|柜|床|树|草|房子|屋|杂物|电动车|车棚|柴){_gap(3)}"
+        r"(着了|烧着|引着|点着|烧了起来|着起来|燃了|燃烧)|"
+        r"点着了|引着了|on fire|burning|(?<![a-z])fire(?![a-z])"
+        r"(?! (door|exit|extinguisher|alarm|drill|escape|hydrant|safety|check|lane|engine))",
     ),
-    ("fire", EMERGENCY, r"着了.{0,3}火|(打|拨|叫)了?119", False),
-    # smoke
-    (
+    Family(
         "smoke",
         EMERGENCY,
-        r"冒烟|浓烟|黑烟|烟雾|烟很大|烟好大|(好|很|老)大的烟|全是烟|有烟|烟从|冒黑烟|焦糊|焦味|烧焦|糊味",
-        False,
+        r"冒烟|浓烟|黑烟|烟雾|烟很大|烟好大|(好|很|老)大的烟|全是烟(?!味|头)|都是烟(?!味|头)|"
+        r"有烟(?!味|头|民|草|花)|烟从|"
+        r"冒黑烟|焦糊|焦味|烧焦|糊味|smoking|"
+        r"(?<![a-z])smoke(?![a-z])(?! (detector|alarm|sensor))",
     ),
-    # gas
-    (
+    Family(
         "gas",
         EMERGENCY,
-        r"(煤气|燃气|天然气|煤起)的?(味|气味)|漏气(?!的?报警)|泄漏|泄露|臭鸡蛋味|嘶嘶",
-        False,
+        r"(煤气|燃气|天然气|煤起|液化气)的?(味|气味)|(?<!胎)(?<!轮胎)漏气(?!的?报警)|"
+        r"泄漏|泄露|臭鸡蛋味|嘶嘶|"
+        rf"(燃气|煤气|天然气|液化气)(管|表|灶|阀|罐|瓶|接头|软管)?{_gap(6)}(漏|泄)(?!费|交|缴|气的?报警)|"
+        r"gas leak|leaking gas|smell(s|ing)? (of )?gas|gas smell",
     ),
-    # burst pipe, flooding
-    (
+    Family(
         "flooding",
         EMERGENCY,
-        r"爆管|爆裂|(管|水箱|暖气片|接头|阀)[^，]{0,4}(爆|暴|崩|裂开|破裂)",
-        False,
+        rf"爆管|爆裂|(管|水箱|暖气片|接头|阀|龙头|水表){_gap(4)}(爆|暴|崩|裂开|破裂|飙)|"
+        r"burst|flood",
     ),
-    (
+    Family(
         "flooding",
         EMERGENCY,
-        r"水[^，]{0,8}(漫延|蔓延)|淹了|被淹|水淹|淹到|淹没|水漫金山|漫出来|水[^，]{0,6}(?<!倒)灌|(往下|往我家|往屋里)(灌|冲)|灌下来|哗哗|发大水|进水了|成瀑布|水柱|(管|爆)[^，]{0,8}喷",
-        False,
+        rf"水{_gap(8)}(漫延|蔓延)|淹了|被淹|水淹|淹到|淹没|水漫金山|水{_gap(4)}(漫|溢)出来|"
+        rf"水{_gap(6)}(?<!倒)灌|(往下|往我家|往屋里|往外)(灌|冲)|灌下来|哗哗|发大水|"
+        rf"进水了|进水{_gap(6)}(公分|厘米|cm|深)|"
+        rf"(水|积水){_gap(6)}(没过|淹过|齐腰|到膝盖|往上涨)|水位{_gap(4)}(涨|上升)|"
+        rf"成瀑布|水柱|(管|爆){_gap(8)}喷|water everywhere",
     ),
-    # sparks, electric shock
-    (
+    Family(
         "sparks",
         EMERGENCY,
-        r"火花|火星|打火(?!机)|短路|触电|被电(?!动|瓶|车)|电到|漏电|啪啪响",
-        False,
+        r"(?<!焊)火花|(?<!焊)火星|(?<![灶眼炉])打火(?!机)|短路|触电|"
+        r"被电(?!动|瓶|车|费|梯|话|视|脑|工|表)|电到|漏电|啪啪响|"
+        r"sparks?(?![a-z])|sparking|electric shock|got shocked",
     ),
-    # injury, violence, people in danger
-    (
+    Family(
         "injury",
         EMERGENCY,
-        r"受伤|砸伤|咬伤|摔伤|烫伤|划伤|割伤|撞伤|流.{0,4}血|出血|见血|是血|头破|骨折|晕倒|昏倒|昏迷|叫不醒|不省人事|抽搐|跳楼|坠楼",
-        False,
+        r"受伤|砸伤|咬伤|摔伤|烫伤|划伤|割伤|撞伤|"
+        rf"流{_gap(4)}血|出血|见血|是血|头破|打破了?头|骨折|摔断|腿{_gap(4)}断|"
+        r"晕倒|昏倒|昏迷|晕过去|叫不醒|不省人事|抽搐|没(有)?(呼吸|意识|知觉)|"
+        r"心脏病|中风|跳楼|坠楼|"
+        r"injured|bleeding|unconscious|ambulance|help me",
     ),
-    (
+    Family(
         "injury",
         EMERGENCY,
-        r"(人|孩|娃|老人|宝宝|小朋友)[^，]{0,4}(掉|摔|跌)(下|进|倒)|摔倒|倒地|倒在|躺在地上|摔下来|摔进|救命|救护车|(打|叫|拨)了?120",
-        False,
+        rf"(人|孩|娃|老人|宝宝|小朋友){_gap(4)}(掉|摔|跌|滑)(下|进|倒)|摔倒|滑倒|跌倒|"
+        r"倒地|倒在|躺在地上|起不来|摔下来|摔进|救命|救护车|(打|叫|拨)了?120",
     ),
-    (
+    Family(
         "injury",
         EMERGENCY,
-        r"砸到(了)?人|打(了)?人|打起来|打架|殴打|持刀|拿刀|砍门|在撬|撬我家|撬门|进小偷|咬人|咬了|跟踪|一直跟着|爬到.{0,3}(窗|阳台).{0,2}外",
-        False,
+        r"砸到(了)?人|打(了)?人|打起来|打架|殴打|"
+        rf"(持|拿|举|挥|提|带|拎)着?{_gap(3)}(刀|斧|棍|棒|凶器|枪)|持刀|拿刀|砍门|"
+        r"砍人|要砍|砍死|捅人|杀人|要杀|"
+        r"在撬|撬我家|撬门|进小偷|咬人|咬了|跟踪|一直跟着|"
+        rf"爬到{_gap(3)}(窗|阳台){_gap(2)}外",
     ),
-    # urgent: no water / power, lifts out of service, sewage backflow, hazard about to fall
-    (
+    Family(
+        "falling",
+        EMERGENCY,
+        rf"(还在|正在|在|一直在?|不停地?|不断){_gap(2)}往下(掉|扔|丢|砸|落)|"
+        rf"(往下|正在)?掉下来{_gap(4)}砸(到|中|伤)",
+        needs_people=True,
+    ),
+    # ── urgent: no water / power, lifts out, sewage, falling hazards, locked out … ─
+    Family(
         "no_water",
         URGENT,
-        r"停水|没水|没有水|冇水|没得水|么得水|一滴水|水压太低|不出水",
-        False,
+        rf"停水|断水|(?<![表卡车瓶池机])没水|没有水|冇水|没得水|么得水|无水|一滴水|"
+        rf"水压{_gap(3)}低|不出水|"
+        rf"(只|就)滴几滴|(什么时候|啥时候|几点|还没|还不|怎么还不){_gap(2)}(来水|通水|供水)|"
+        r"no water|water (is )?(off|cut)",
+        inside_negation=False,
     ),
-    (
+    Family(
         "no_power",
         URGENT,
-        r"(家|屋|楼|单元|小区|全|都|整|我们|突然)[^，]{0,6}(没电|停电|没有电|冇电|全黑)|跳闸|停电了",
-        False,
+        rf"(家|屋|楼|层|单元|小区|全|都|整|我们|突然|期|区|栋){_gap(6)}"
+        r"(?<![灯卡表车瓶池机扇座铃器话])(没电|停电|没有电|冇电|全黑|断电|没得电)|"
+        rf"跳闸|停电了|停电|一推(上去)?就跳|推不上去|(什么时候|啥时候|几点|还没|还不|怎么还不){_gap(2)}(来电|通电|供电)|"
+        r"power (cut|outage|is out|went out)|no (power|electricity)|blackout",
+        inside_negation=False,
     ),
-    (
+    Family(
         "lift_out",
         URGENT,
-        r"电梯(又|全|都|全部|突然|也)?(坏了|坏咯|坏脱|怀了|停了|停运|停用|不动|不运行|不得动|故障|趴窝)|电梯[^，]{0,4}(全停|全部停|停运)|所有电梯",
-        False,
+        rf"{LIFT}{_LG}{{0,8}}(坏|怀了|停|不动|不得动|不运行|不走|用不了|不能用|没反应|故障|"
+        r"趴窝|黑屏|没电|关不上|关不了|开不了|不开门|e\d|报错)|"
+        rf"(所有|两部|几部|全部|都|整栋){_gap(2)}{LIFT}|"
+        rf"{LIFT}{_gap(10)}(什么时候|啥时候|何时|几时){_gap(4)}(修好|能用|恢复|好)|"
+        r"out of (service|order)|not working|(lift|elevator)s? (is |are )?(down|broken|dead)",
+        inside_negation=False,
     ),
-    (
+    Family(
         "sewage",
         URGENT,
-        r"反水|返水|倒灌|冒污水|粪水|污水.{0,4}(冒|溢|倒)|溢出|往外溢",
-        False,
+        rf"反水|返水|倒灌|冒污水|(反|返|倒|冒|漾|涌|溢){_gap(2)}(污水|脏水|粪水|臭水|黑水|粪)|"
+        rf"往上(冒|返|反|涌){_gap(1)}(水|污|粪)|检查井{_gap(6)}(溢|冒)|化粪池{_gap(4)}(满|溢|冒)|"
+        rf"(污|粪|脏)水{_gap(8)}(冒|溢|倒|漫|涌)|(水|污|粪){_gap(4)}溢出|往外溢|sewage",
     ),
-    (
+    Family(
         "hazard",
         URGENT,
-        r"要掉|快掉|随时.{0,6}(掉|砸|倒|塌|飞)|摇摇晃晃|在晃|一直在晃|要塌|快塌|快倒|要倒|歪了|松了.{0,6}(掉|砸)|断了.{0,6}挂",
-        False,
+        rf"要掉|快掉|要掉不掉|随时{_gap(6)}(掉|砸|倒|塌|飞|断)|(可能|会)(会)?掉下来|"
+        rf"怕{_gap(2)}(砸|掉)|掉下来{_gap(2)}砸|砸{_gap(2)}(人|到人)怎么办|"
+        r"摇摇晃晃|晃晃悠悠|晃荡|风一吹就(晃|动|响)|要塌|快塌|快倒|要倒(?![车垃水好几])|"
+        rf"(松|松动|松脱|脱开|脱落|翘起|断了|裂了){_gap(12)}(晃|掉|挂|吊|砸)|"
+        rf"吊着一根|挂在(上面|半空|那)|悬在|悬着|往下掉|砸下来|在掉(?!皮|漆|渣|毛|色|头发)|还在晃|"
+        rf"高空抛物(?!的|监控|摄像|治理|宣传|罚|处罚|入刑|条例)|扔下来|"
+        rf"往下(扔|丢|抛)(?!烟头|垃圾|果皮|纸)|砸(在|到){_gap(8)}(旁边|边上|脚边|身边|面前|跟前)|"
+        rf"井盖{_gap(6)}(不见|没了|丢|被偷|碎|坏|塌|翻|缺)|盖板{_gap(4)}(碎|坏|没了|不见|塌)|"
+        rf"(大)?洞敞着|窟窿|塌陷|about to fall|falling off",
+        inside_negation=False,
+        hypothetical_applies=False,
     ),
-    (
+    Family(
+        "hazard",
+        URGENT,
+        rf"(线头|电线|裸线|铜线){_gap(6)}(露|裸露|耷拉|垂)|exposed wires?|在晃|"
+        rf"(外机|空调|广告牌|招牌|灯|树|杆|墙|柜|架|支架){_gap(4)}歪|"
+        rf"(还在|正在|在|一直在?|不停地?|不断){_gap(2)}往下(掉|扔|丢|砸|落)",
+        inside_negation=False,
+        hypothetical_applies=False,
+        needs_people=True,
+    ),
+    Family(
         "leak_into_home",
         URGENT,
-        r"漏到我家|往我家(流|滴|漏)|一直(在)?滴|关不(上|住|掉)[^，]{0,4}水|水[^，]{0,6}关不(上|住|掉)",
-        False,
+        rf"漏(水)?(到|进){_gap(4)}(我家|她家|他家|楼下|家里|吊顶|天花板|屋里|电表)|"
+        rf"往我家(流|滴|漏|渗)|严重渗漏|渗漏严重|"
+        rf"(天花板|吊顶|顶上|屋顶|房顶|顶棚){_gap(6)}(一直|在|往下)?{_gap(2)}(滴|渗|漏|流)水?|"
+        rf"漏雨|(一直|不停|都)在?(漏水|往下滴)|"
+        rf"(阀|阀门|总阀|龙头|水管){_gap(3)}关不(上|住|掉)|"
+        r"leak(ing|s)? (into|through)",
+        inside_negation=False,
     ),
-]
-_COMPILED = [(k, lvl, re.compile(p), lift) for k, lvl, p, lift in _CUES]
+    Family(
+        "locked_out",
+        URGENT,
+        rf"(?<![柜箱])(门|门禁|单元门|大门|道闸|闸|杆){_gap(14)}(进不去|进不来|出不去|锁死|抬不起)|"
+        rf"(关|锁|堵|挡)在(外面|门外|外头|外边)|(进不了|回不了)(家|门|楼)|locked out",
+        inside_negation=False,
+    ),
+    Family(
+        "water_quality",
+        URGENT,
+        rf"水{_gap(4)}(发黄|发黑|发红|浑浊|有虫|怪味|臭味|异味|黄色|锈)|黄水|黑水|臭水|锈水|"
+        r"不敢喝|不能喝|dirty water",
+        inside_negation=False,
+    ),
+    Family(
+        "fire_system",
+        URGENT,
+        rf"(消防|喷淋){_gap(8)}(压力|水压){_gap(6)}(低|不够|掉|没)|"
+        rf"消防{_gap(4)}(没水|停用|瘫痪)|消(火|防)栓{_gap(4)}没水",
+    ),
+)
+_COMPILED = [(f, re.compile(f.pattern)) for f in _FAMILIES]
 
-# Words just before a cue (or inside it) that deny it: 没有漏气, 不是着火, 差点砸到人.
+# Words just before a danger cue (or inside it) that deny it: 没有漏气, 不是着火,
+# 差点砸到人, 还以为真着火了.
 _NEGATION = re.compile(
-    r"没有|没|不是|不|无|未|并非|非|别|差点|险些|幸好|还好|幸亏|气得|气到|会|可能|容易|小心|防止|以防|避免"
+    r"没有|没|不是|不|无|未|并非|非|别|差点|险些|幸好|还好|幸亏|气得|气到|会|可能|容易|"
+    r"小心|防止|以防|避免|以为|当成|当是|no |not |never "
 )
-_NEG_WINDOW = 4
-# Markers anywhere in the clause that make it a past event or a hypothesis.
+# Fault cues name a lack themselves (没水, 不动): only a denial before them counts.
+_FAULT_NEGATION = re.compile(r"没有|不是|并非|并没|并不|还没|没|no |not ")
+_NEG_WINDOW = 6
+_INSIDE_NEGATION = re.compile(r"没|不|未|差点|险些")
+
+# Figurative: 急得跟着了火似的, 嗓子冒烟, 心头冒火, 火冒三丈.
+_SIMILE_BEFORE = re.compile(r"跟|像|好像|如同|仿佛|似")
+_SIMILE_AFTER = re.compile(r"^.{0,2}(似的|一样|一般|般|似)")
+_FIGURATIVE_BEFORE = re.compile(
+    r"(急|气|忙|热|渴|饿|累|吓|笑|乐|哭|烦|愁)得|嗓子|喉咙|心头|心里|肚子|眼睛|头顶"
+)
+_FIGURATIVE_AFTER = re.compile(r"^.{0,1}(三丈|冒三丈)")
+# A sign, sticker or instruction that names the danger: 困人请按警铃的贴纸, 着火时请勿乘梯.
+_SIGN_AFTER = re.compile(
+    r"^.{0,8}?(贴纸|牌子|标志|标识|提示|字样|标语|告示|海报|须知|宣传|警示)|"
+    r"^.{0,2}(请按|请勿|请拨|时请|时要|时应|时怎么|时该|怎么办|怎么处理|该怎么|应该怎么|的话)"
+)
+# Past aspect right after the verb: 冒过火星.
+_PAST_AFTER = re.compile(r"^(过|过了)")
+
+# Markers anywhere in the clause that make it a past event …
 _PAST = re.compile(
-    r"上次|上回|上个月|上周|上礼拜|之前|以前|去年|前几天|前两天|前阵子|那次|那回|后来|原因|结果出来|"
-    r"处理结果|事故|(的|那个|那件)事|已经修好|修好了|已经处理|已经解决"
+    r"上次|上回|上个月|上周|上礼拜|上星期|之前|以前|去年|前年|前几天|前两天|前阵子|前天|昨天|"
+    r"昨晚|昨日|那天|当时|后来|已经修好|修好了|已经处理|已经解决|过去了|"
+    r"last (time|week|month)|yesterday"
 )
+# … a past event named as such, whatever else the clause says (上个月困人的事到现在也没个解释).
+_PAST_EVENT = re.compile(
+    r"那次|那回|原因|查清|结果出来|处理结果|事故|(的|那个|那件)事(?!情况)"
+)
+# … unless the clause says it is still going on.
+_ONGOING = re.compile(
+    r"还在|仍在|仍然|正在|一直|到现在|至今|开始|又|[日天晚号月周]起|以来|未恢复|still|now|since"
+)
+# A fault that keeps coming back is a complaint about the past, not trouble now.
+_CHRONIC = re.compile(
+    r"经常|三天两头|天天|老是|总是|每次|动不动|隔三差五|修了又|修完又|老坏"
+)
+# Afterwards: who pays for the damage (停电都不通知，冰箱的东西全坏了，谁来赔).
+_AFTERMATH = re.compile(r"谁来?赔|赔偿|赔钱|理赔|损失怎么算")
+# Only part of the home is affected (只有一个回路没电, 其他都正常).
+_PARTIAL = re.compile(r"只有一个|有个插座|其他(的)?都(正常|有电|好)|别的都(正常|好)")
+_PEOPLE = re.compile(
+    r"行人|路人|人来人往|有人在?(走|经过|路过)|人在走|过路|路过|经过|人行道|小孩|孩子|儿童|娃|"
+    r"老人|女儿|儿子|宝宝|学生|下面(就)?是|底下(就)?是|下边(就)?是|people|kids?|children"
+)
+# … or a hypothesis, a plan, advice or news from elsewhere.
 _HYPOTHETICAL = re.compile(
-    r"万一|如果|是不是真|要是|假如|假设|的话|怕|担心|会不会|是否|自救|演练|指南|应急|灭火毯|隐患|的时候(用|要|怎么|该|能)|建议"
+    r"万一|如果|是不是真|要是|假如|假设|的话|怕|担心|会不会|是否|自救|演练|演习|指南|应急预案|"
+    r"灭火毯|隐患|的时候(用|要|怎么|该|能)|建议|以防|预防|一旦|哪天|发生时|应该先|"
+    r"科普|培训|讲座|知识|注意事项|听说|据说|听"
+    + _G
+    + r"{0,6}说|新闻|外地|别的小区|网上|视频|"
+    r"电视|电影|游戏|if |in case|what if"
 )
-# Message-wide: a fire that has been put out is no longer a fire.
-_PUT_OUT = re.compile(r"扑灭|灭了|灭掉了|浇灭")
+# Planned or announced outages (a notice, not trouble now): 明天停水, 下周停电.
+_PLANNED = re.compile(
+    r"明天|明早|明晚|后天|下周|下礼拜|下星期|下个月|计划|预计|将于|要停|会停|几号|"
+    r"停水通知|停电通知|tomorrow|next week|planned"
+)
+# A lift stopped for maintenance is not out of order (好像是在检修).
+_MAINTENANCE = re.compile(r"在检修|检修中|在保养|保养中|在维保|年检")
+# Present-state words: a question about an outage *now* is still urgent (是不是停水了).
+_PRESENT = re.compile(r"了|现在|一直|还|突然|今天|今早|刚|到现在|都|又|now|since")
+
+# Message-wide: the alarm turned out false, was a drill, or is over.
+_FALSE_ALARM = re.compile(
+    r"后来才知道|才知道是|原来是|结果是|才发现是|发现是|虚惊|误报|搞错了|看错了|"
+    r"(烤|煮|炒|烧|饭|菜|面包|锅|做饭)" + _G + r"{0,2}糊|不用来了|false alarm"
+)
+_DRILL = re.compile(r"演习|演练|drill")
+_REAL_DRILL = re.compile(r"不是演习|不是演练|真的?着|真的?起火")
+_RESOLVED = re.compile(
+    r"修好了|处理好了|处理得|弄好了|搞定了|已经解决|又好了|已经好了|恢复了|没事了"
+)
+# Kind-specific endings: a fire put out, people out of the lift, welding finished.
+_RESOLVED_KIND = {
+    "fire": re.compile(r"扑灭|灭了|灭掉了|浇灭"),
+    "smoke": re.compile(r"扑灭|灭了|灭掉了|浇灭"),
+    "trapped": re.compile(r"救出来|已经出来了|人出来了|放出来了|出来了"),
+    "sparks": re.compile(r"焊完"),
+}
+_STILL = re.compile(r"还在|仍在|正在|现在还|still")
+_STILL_NEEDS_HELP = re.compile(r"快来|赶紧|马上|快派|救命|速来|快点|急|hurry|quick")
+_DANGER_ONLY_REASONS = ("false_alarm", "drill")
 
 
 @dataclass(frozen=True)
@@ -168,7 +363,11 @@ class Cue:
     text: str
     kind: str
     level: str
-    negated: str = ""  # "", "negation", "past", "hypothetical", "put_out"
+    # "", "negation", "figurative", "sign", "past", "hypothetical", "planned",
+    # "chronic", "false_alarm", "drill", "resolved"
+    negated: str = ""
+    # the clause speaks of the present (了/现在/一直…): see classifier for questions
+    present: bool = True
 
     def as_dict(self) -> dict:
         out = {"cue": self.text, "kind": self.kind, "level": str(self.level)}
@@ -177,37 +376,118 @@ class Cue:
         return out
 
 
+def clause_spans(text: str) -> tuple[list[int], list[int]]:
+    """Start and end offsets of the clauses (sorted, non-overlapping)."""
+    starts, ends = [], []
+    pos = 0
+    for m in _CLAUSE.finditer(text):
+        if m.start() > pos:
+            starts.append(pos)
+            ends.append(m.start())
+        pos = m.end()
+    if pos < len(text):
+        starts.append(pos)
+        ends.append(len(text))
+    return starts, ends
+
+
 def find_cues(normalized: str) -> list[Cue]:
     """All cues in the text, each marked negated (and why) or not. Order: text order."""
-    has_lift = bool(_LIFT.search(normalized))
-    put_out = bool(_PUT_OUT.search(normalized))
-    found: list[tuple[int, Cue]] = []
-    offset = 0
-    for clause in _split(normalized):
-        start_of_clause = normalized.find(clause, offset)
-        offset = start_of_clause + len(clause)
-        past = _PAST.search(clause)
-        hypo = _HYPOTHETICAL.search(clause)
-        for kind, level, pattern, needs_lift in _COMPILED:
-            if needs_lift and not has_lift:
+    text = normalized
+    matches = []
+    lift_ctx = people = None
+    for family, pattern in _COMPILED:
+        if family.needs_lift:
+            if lift_ctx is None:
+                lift_ctx = bool(_LIFT_RE.search(text) and _LIFT_STOPPED.search(text))
+            if not lift_ctx:
                 continue
-            for m in pattern.finditer(clause):
-                before = clause[max(0, m.start() - _NEG_WINDOW) : m.start()]
-                before = before.replace("是不是", "").replace("有没有人", "")
-                inside = m.group(0)
-                if _NEGATION.search(before) or re.search(r"没|不|未|差点|险些", inside):
-                    why = "negation"
-                elif past:
-                    why = "past"
-                elif hypo:
-                    why = "hypothetical"
-                elif put_out and kind in ("fire", "smoke"):
-                    why = "put_out"
-                else:
-                    why = ""
-                found.append(
-                    (start_of_clause + m.start(), Cue(inside, kind, level, why))
-                )
+        if family.needs_people:
+            if people is None:
+                people = _PEOPLE.search(text) is not None
+            if not people:
+                continue
+        for m in pattern.finditer(text):
+            matches.append((m.start(), m.end(), family))
+    if not matches:
+        return []
+
+    starts, ends = clause_spans(text)
+    false_alarm = _FALSE_ALARM.search(text) is not None
+    drill = _DRILL.search(text) is not None and not _REAL_DRILL.search(text)
+    needs_help = _STILL_NEEDS_HELP.search(text) is not None
+    resolved = _RESOLVED.search(text) is not None and not needs_help
+    aftermath = _AFTERMATH.search(text) is not None
+    partial = _PARTIAL.search(text) is not None
+    found: list[tuple[int, Cue]] = []
+    clause_info: dict[int, tuple[bool, bool, bool, bool, bool]] = {}
+    for start, end, family in matches:
+        i = bisect_right(starts, start) - 1
+        if i < 0 or start >= ends[i]:
+            continue  # a match on a boundary only (cannot happen with _G gaps)
+        cs, ce = starts[i], ends[i]
+        info = clause_info.get(i)
+        if info is None:
+            clause = text[cs:ce]
+            # "自昨日起全部停运，至今未恢复": the next clause can say it goes on
+            reach = text[cs : ends[i + 1]] if i + 1 < len(ends) else clause
+            info = (
+                _PAST_EVENT.search(clause) is not None
+                or (_PAST.search(clause) is not None and not _ONGOING.search(reach)),
+                _ONGOING.search(reach) is not None,
+                _HYPOTHETICAL.search(clause) is not None,
+                _PLANNED.search(clause) is not None,
+                _PRESENT.search(clause) is not None,
+            )
+            clause_info[i] = info
+        past, ongoing, hypo, planned, present = info
+        still = _STILL.search(text[cs:ce]) is not None
+        inside = text[start:end]
+        before = text[max(cs, start - _NEG_WINDOW) : start]
+        before = (
+            before.replace("是不是", "").replace("有没有人", "").replace("有没有", "")
+        )
+        after = text[end:ce]
+        danger = family.level == EMERGENCY
+        negation = _NEGATION if danger else _FAULT_NEGATION
+        if negation.search(before[-4:] if danger else before[-3:]) or (
+            family.inside_negation and _INSIDE_NEGATION.search(inside)
+        ):
+            why = "negation"
+        elif (_SIMILE_BEFORE.search(before) and _SIMILE_AFTER.search(after)) or (
+            _FIGURATIVE_BEFORE.search(before) or _FIGURATIVE_AFTER.search(after)
+        ):
+            why = "figurative"
+        elif _SIGN_AFTER.search(after):
+            why = "sign"
+        elif _PAST_AFTER.search(after) or past:
+            why = "past"
+        elif hypo and family.hypothetical_applies:
+            why = "hypothetical"
+        elif not danger and (
+            planned or (family.kind == "lift_out" and _MAINTENANCE.search(text))
+        ):
+            why = "planned"
+        elif not danger and _CHRONIC.search(text[cs:ce]):
+            why = "chronic"
+        elif not danger and (aftermath or partial) and not still:
+            why = "past" if aftermath else "negation"
+        elif danger and false_alarm and not still:
+            why = "false_alarm"
+        elif danger and drill:
+            why = "drill"
+        elif not still and (
+            resolved
+            or (
+                family.kind in _RESOLVED_KIND
+                and _RESOLVED_KIND[family.kind].search(text)
+                and not (family.kind == "trapped" and needs_help)
+            )
+        ):
+            why = "resolved"
+        else:
+            why = ""
+        found.append((start, Cue(inside, family.kind, family.level, why, present)))
     found.sort(key=lambda item: item[0])
     seen: set[tuple[str, str]] = set()
     out = []
@@ -217,7 +497,3 @@ def find_cues(normalized: str) -> list[Cue]:
             seen.add(key)
             out.append(cue)
     return out
-
-
-def _split(text: str) -> list[str]:
-    return [c for c in _CLAUSE.split(text) if c and c.strip()]
