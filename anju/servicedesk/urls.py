@@ -13,6 +13,11 @@ urlpatterns = [
     path("incoming-call/", views.incoming_call, name="incoming_call"),
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket_detail"),
     path("tickets/<int:pk>/reveal/", views.ticket_reveal, name="ticket_reveal"),
+    path(
+        "tickets/<int:pk>/report.pdf",
+        views.ticket_report_pdf,
+        name="ticket_report_pdf",
+    ),
     *(
         path(
             f"tickets/<int:pk>/{name}/", views.action_view(name), name=f"ticket_{name}"

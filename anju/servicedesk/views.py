@@ -30,12 +30,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from anju.core.errors import ApplicationError
 from anju.core.masking import mask_phone
+from anju.core.pdf import pdf_response
 from anju.core.pii import can_reveal, pii_reveal
 from anju.estates.choices import Relation
 from anju.estates.models import House, HouseResident, Person
 from anju.estates.selectors import house_get, house_search
 
-from . import forms, selectors, services
+from . import forms, report_pdf, selectors, services
 from .choices import OPEN_STATUSES, Status, TicketType
 from .filters import TicketFilter
 from .models import Compensation, Ticket
@@ -597,6 +598,20 @@ def ticket_reveal(request: HttpRequest, pk: int) -> HttpResponse:
         ctx["error"] = exc.message
         return render(request, "servicedesk/_reveal.html", ctx, status=exc.status)
     return render(request, "servicedesk/_reveal.html", ctx)
+
+
+@login_required
+@require_GET
+def ticket_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """客户投诉处理报告 as PDF (phone masked); other ticket types go back with a message."""
+    _staff(request)
+    ticket = selectors.ticket_get(user=request.user, pk=pk)
+    try:
+        content = report_pdf.complaint_report_pdf(actor=request.user, ticket=ticket)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("servicedesk:ticket_detail", pk=ticket.pk)
+    return pdf_response(content, report_pdf.report_filename(ticket))
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -17,14 +19,16 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from anju.core.errors import ValidationFailed
 from anju.core.masking import mask_phone
+from anju.core.pdf import PDFRenderer, pdf_response
 
-from .. import owner_services, selectors, services
+from .. import owner_services, report_pdf, selectors, services
 from ..choices import Channel
 from ..filters import TicketFilter
 from ..forms import assignee_choices
@@ -53,6 +57,7 @@ ACTION_PERMS = {
     "comment": "servicedesk.view",
     "visit": "servicedesk.change",
     "compensation": "servicedesk.change",
+    "report": "servicedesk.view",
 }
 OWNER_ACTIONS = {"list", "retrieve", "create", "visit"}
 
@@ -345,6 +350,25 @@ class TicketViewSet(
         return Response(
             s.CompensationSerializer(comp).data, status=status.HTTP_201_CREATED
         )
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            403: OpenApiResponse(description="permission_denied"),
+            404: OpenApiResponse(description="not_found"),
+            409: OpenApiResponse(description="ticket_report_not_complaint"),
+        },
+        description="客户投诉处理报告（PDF，联系电话脱敏）；仅投诉工单，打印记入审计日志。",
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        renderer_classes=[JSONRenderer, PDFRenderer],
+    )
+    def report(self, request: Request, pk: str | None = None) -> HttpResponse:
+        ticket = self.get_object()
+        content = report_pdf.complaint_report_pdf(actor=request.user, ticket=ticket)
+        return pdf_response(content, report_pdf.report_filename(ticket))
 
 
 class IncomingCallView(APIView):

@@ -1,0 +1,18 @@
+"""Reading back the PDFs the app prints, as a person reading the page would."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+
+
+def pdf_pages(content: bytes) -> list[str]:
+    """The text of each page, in reading order."""
+    assert content.startswith(b"%PDF-")
+    return [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
+
+
+def pdf_text(content: bytes) -> str:
+    """All pages' text with whitespace removed, so wrapped table cells read as one."""
+    return "".join("".join(pdf_pages(content)).split())
