@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from anju.accounts.choices import Role
 from anju.accounts.tests.factories import StaffFactory
+from anju.core.models import Counter
+from anju.core.tests.pdfs import assert_in_order, pdf_text
 from anju.estates.tests.factories import PersonFactory
 from anju.servicedesk import services
 from anju.servicedesk.breaches import scan_breaches
@@ -24,6 +26,8 @@ from anju.servicedesk.choices import (
     VisitMethod,
 )
 from anju.servicedesk.models import SLABreach
+from anju.servicedesk.report_pdf import complaint_report_pdf
+from anju.triage.services import triage_text
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -145,6 +149,141 @@ def test_case_a_mr_wang_third_saturday_noise_complaint(clock, agent, supervisor,
         EventKind.CLOSED,
     ):
         assert kind in kinds, kind
+
+
+def test_case_b_night_renovation_complaint_ends_with_the_printed_report(
+    clock, agent, supervisor, house
+):
+    # given the company has logged 567 complaints this year, and 秩序维护员李明 and
+    # 工程部主管陈工 work in the community
+    Counter.objects.create(company=house.community.company, key="TS2026", value=567)
+    li_ming = StaffFactory(
+        role=Role.GUARD, communities=[house.community], display_name="李明"
+    )
+    chen = StaffFactory(
+        role=Role.MANAGER, communities=[house.community], display_name="陈工"
+    )
+    zhang = PersonFactory(
+        company=house.community.company, name="张先生", phone="13812341234"
+    )
+    content = (
+        "张先生反映其楼上1301室近一周内多次在夜间(22:00后)进行装修作业，"
+        "噪音严重影响休息，曾多次上门沟通未果，要求物业予以解决"
+    )
+    # when 张先生 of 3-2-1201 phones the service centre at 22:40 on a Monday night
+    clock.set(2026, 6, 15, 22, 40)
+    proposal = triage_text(text=content)
+    ticket = services.ticket_create(
+        actor=agent,
+        community=house.community,
+        house=house,
+        reporter=zhang,
+        type=proposal["type"],
+        channel=Channel.PHONE,
+        category=proposal["category"],
+        urgency=proposal["urgency"],
+        description=content,
+        contact_name="张先生",
+        contact_phone=zhang.phone,
+        location="3-2-1301",
+        expected_solution="要求物业予以解决",
+    )
+    # then it is classified as a renovation complaint and numbered as the sample
+    assert (ticket.type, ticket.category, ticket.urgency) == (
+        TicketType.COMPLAINT,
+        Category.RENOVATION,
+        Urgency.NORMAL,
+    )
+    assert ticket.number == "TS2026-0568"
+    # handled: accepted at once, the guard sent up, the night work stopped
+    clock.set(2026, 6, 15, 22, 43)
+    ticket = services.ticket_accept(
+        ticket=ticket,
+        actor=agent,
+        note="客服中心接到投诉后，立即安排秩序维护员李明前往现场核实情况",
+    )
+    ticket = services.ticket_assign(
+        ticket=ticket, assignee=li_ming, actor=agent, department="秩序维护部"
+    )
+    clock.set(2026, 6, 15, 22, 55)
+    ticket = services.ticket_start(
+        ticket=ticket,
+        actor=li_ming,
+        note="经查，1301室业主王先生正在进行装修，装修队确实存在超时施工情况，已要求立即停工",
+    )
+    clock.set(2026, 6, 15, 23, 20)
+    ticket = services.ticket_feedback(
+        ticket=ticket, actor=agent, note="已制止1301室夜间施工，明早工程部约谈业主"
+    )
+    # the next morning the engineering supervisor talks to the owner upstairs
+    clock.set(2026, 6, 16, 9, 30)
+    ticket = services.ticket_assign(
+        ticket=ticket, assignee=chen, actor=supervisor, department="工程部"
+    )
+    ticket = services.ticket_record(
+        ticket=ticket,
+        actor=chen,
+        handling_steps=(
+            "工程部主管陈工与王先生沟通，告知小区装修管理规定，要求其严格遵守装修时间"
+            "(8:00-12:00,14:00-18:00,禁止夜间施工)；"
+            "向王先生发放《装修告知书》，并取得其签字确认"
+        ),
+        preventive_measures="夜间22:00后秩序维护员巡查装修楼层，发现施工立即制止",
+    )
+    clock.set(2026, 6, 16, 10, 0)
+    ticket = services.ticket_start(ticket=ticket, actor=chen)
+    ticket = services.ticket_resolve(
+        ticket=ticket,
+        actor=chen,
+        resolution="1301室已停止夜间施工，业主签字承诺遵守装修时间",
+    )
+    # and return-visited by phone the day after, satisfied
+    clock.set(2026, 6, 17, 9, 30)
+    services.visit_record(
+        ticket=ticket,
+        actor=agent,
+        method=VisitMethod.PHONE,
+        satisfaction=5,
+        content="回访夜间装修噪音处理情况",
+        owner_feedback="这两天晚上很安静，感谢物业",
+    )
+    ticket.refresh_from_db()
+    assert ticket.status == Status.CLOSED
+    assert ticket.feedback_at < ticket.feedback_due_at
+    scan_breaches(now=clock.now)
+    assert not SLABreach.objects.filter(ticket=ticket).exists()
+    # finally the supervisor prints the 客户投诉处理报告
+    clock.set(2026, 6, 17, 10, 0)
+    text = pdf_text(complaint_report_pdf(actor=supervisor, ticket=ticket))
+    for expected in (
+        "客户投诉处理报告",
+        "投诉编号TS2026-0568",
+        "投诉时间2026年6月15日22:40",
+        "投诉人张先生",
+        "联系电话138****1234",
+        "3栋2单元1201室",
+        "近一周内多次在夜间(22:00后)进行装修作业",
+        "装修管理",
+        "《装修告知书》，并取得其签字确认",
+        "1301室已停止夜间施工，业主签字承诺遵守装修时间",
+        "夜间22:00后秩序维护员巡查装修楼层",
+        "5分（非常满意）",
+        "这两天晚上很安静，感谢物业",
+    ):
+        assert expected in text, expected
+    assert "13812341234" not in text
+    steps = [
+        "2026年6月15日22:40",
+        "立即安排秩序维护员李明前往现场核实情况",
+        "派单（秩序维护部李明）",
+        "已要求立即停工",
+        "反馈业主：已制止1301室夜间施工",
+        "派单（工程部陈工）",
+        "办结",
+        "回访（电话，满意度5分（非常满意））：这两天晚上很安静，感谢物业",
+        "关闭：回访完成",
+    ]
+    assert_in_order(text, steps)
 
 
 def test_case_c_elevator_failure_ends_with_a_remediation_plan(

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from anju.accounts.choices import Role
 from anju.accounts.tests.factories import StaffFactory
 from anju.core.models import AuditAction, AuditEvent
-from anju.core.tests.pdfs import pdf_pages, pdf_text
+from anju.core.tests.pdfs import assert_in_order, pdf_pages, pdf_text
 from anju.servicedesk import services
 from anju.servicedesk.choices import Category, TicketType, VisitMethod
 
@@ -132,9 +132,7 @@ def test_handling_steps_follow_the_timeline_in_order(client, agent, complaint):
         "回访（电话，满意度5分（非常满意））：晚上安静了，谢谢",
         "关闭：回访完成",
     ]
-    positions = [text.find(s) for s in steps]
-    assert -1 not in positions, dict(zip(steps, positions, strict=True))
-    assert positions == sorted(positions)
+    assert_in_order(text, steps)
     # the "更新处理记录" bookkeeping entry is not a step; its content is printed instead
     assert "更新处理记录" not in text
 
