@@ -10,7 +10,11 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anju.accounts.choices import AccountKind, Role
@@ -19,6 +23,7 @@ from anju.core.validators import normalize_mobile
 from anju.estates.models import Community, House, Person
 
 from .choices import (
+    MAX_ATTACHMENTS_PER_TICKET,
     Category,
     Channel,
     PauseReason,
@@ -50,6 +55,42 @@ PHRASES = [
         _("感谢您的来电，如有其他问题请随时联系我们，祝您生活愉快，再见。"),
     ),
 ]
+
+
+def _photos_hint() -> str:
+    return gettext("JPG/PNG/GIF/WEBP，每张不超过 %(size)s，最多 %(n)d 张") % {
+        "size": filesizeformat(settings.ANJU_MAX_PHOTO_BYTES),
+        "n": MAX_ATTACHMENTS_PER_TICKET,
+    }
+
+
+class MultiplePhotoInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos in one input; what they are is decided by the service (by content)."""
+
+    def __init__(self, **kw: Any) -> None:
+        kw.setdefault(
+            "widget", MultiplePhotoInput(attrs={"accept": "image/*", "multiple": True})
+        )
+        kw.setdefault("label", _("照片"))
+        kw.setdefault("help_text", lazy(_photos_hint, str)())
+        super().__init__(**kw)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if not files and self.required:
+            raise forms.ValidationError(_("请选择照片"), code="required")
+        cleaned = []
+        for file in files:
+            cleaned.append(super().clean(file, initial))
+        return cleaned
+
+
+class AttachForm(forms.Form):
+    photos = PhotosField()
 
 
 class HouseChoiceField(forms.ModelChoiceField):
@@ -107,6 +148,7 @@ class IntakeForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    photos = PhotosField(required=False)
 
     def __init__(self, *args: Any, user: Any, community_id: int | None, **kw: Any):
         super().__init__(*args, **kw)
@@ -298,6 +340,7 @@ class OwnerTicketForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
+    photos = PhotosField(required=False, label=_("照片（可拍照或从相册选择）"))
 
     def __init__(self, *args: Any, user: Any, **kw: Any):
         super().__init__(*args, **kw)

@@ -19,7 +19,7 @@ from anju.core.errors import ApplicationError
 from anju.estates.models import Person
 
 from . import forms, owner_services, services
-from .choices import EventKind, Status
+from .choices import MAX_ATTACHMENTS_PER_TICKET, EventKind, Status
 from .models import Ticket
 
 # What an owner sees of the timeline: the steps that concern them, not internal notes.
@@ -34,6 +34,7 @@ OWNER_EVENT_KINDS = (
     EventKind.REOPENED,
     EventKind.CLOSED,
     EventKind.CANCELLED,
+    EventKind.ATTACHMENT,
 )
 
 
@@ -75,7 +76,7 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
     if type_:
         initial["type"] = type_
     form = forms.OwnerTicketForm(
-        request.POST or None, initial=initial, user=request.user
+        request.POST or None, request.FILES or None, initial=initial, user=request.user
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -110,6 +111,11 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     events = ticket.events.filter(kind__in=OWNER_EVENT_KINDS).order_by(
         "created_at", "id"
     )
+    attachments = list(ticket.attachments.all())
+    can_attach = (
+        ticket.status not in (Status.CLOSED, Status.CANCELLED)
+        and len(attachments) < MAX_ATTACHMENTS_PER_TICKET
+    )
     return render(
         request,
         "servicedesk/portal_detail.html",
@@ -119,8 +125,30 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_rate": ticket.status == Status.RESOLVED,
             "form": forms.OwnerRateForm(),
             "visit": ticket.visits.order_by("-visited_at").first(),
+            "attachments": attachments,
+            "attach_form": forms.AttachForm() if can_attach else None,
         },
     )
+
+
+@owner_only
+@require_POST
+def ticket_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add photos to one of my tickets (e.g. when the service desk asks for one)."""
+    ticket = get_object_or_404(_my_tickets(request), pk=pk)
+    form = forms.AttachForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请选择照片"))
+        return redirect("portal_tickets:ticket_detail", ticket.pk)
+    try:
+        added = services.attachments_add(
+            actor=request.user, ticket=ticket, files=form.cleaned_data["photos"]
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已上传 %(n)d 张照片") % {"n": len(added)})
+    return redirect("portal_tickets:ticket_detail", ticket.pk)
 
 
 @owner_only

@@ -26,6 +26,11 @@ urlpatterns = [
     ),
     path("report/", report_views.report, name="report"),
     path("report.xlsx", report_views.report_xlsx, name="report_xlsx"),
+    path("tickets/<int:pk>/photos/", views.ticket_attach, name="ticket_attach"),
+    path("attachments/<int:pk>/", views.attachment_file, name="attachment_file"),
+    path(
+        "attachments/<int:pk>/thumb/", views.attachment_thumb, name="attachment_thumb"
+    ),
     path(
         "compensations/<int:pk>/decide/",
         views.compensation_decide,

@@ -18,9 +18,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -39,7 +40,7 @@ from anju.estates.selectors import house_get, house_search
 from . import forms, report_pdf, selectors, services
 from .choices import OPEN_STATUSES, Status, TicketType
 from .filters import TicketFilter
-from .models import Compensation, Ticket
+from .models import Compensation, Ticket, TicketAttachment
 
 PAGE_SIZE = 50
 QUEUES = list(selectors.QUEUE_LABELS)
@@ -243,6 +244,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                 initial.setdefault("contact_phone", person.phone)
     form = forms.IntakeForm(
         request.POST or None,
+        request.FILES or None,
         initial=initial,
         user=user,
         community_id=request.community_id,
@@ -266,6 +268,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                     location=data["location"],
                     occurred_at=data["occurred_at"],
                     expected_solution=data["expected_solution"],
+                    photos=data["photos"],
                 )
             except ApplicationError as exc:
                 _apply_error(form, exc)
@@ -476,6 +479,7 @@ def _allowed_actions(ticket: Ticket, user: Any) -> list[str]:
         out.append("feedback")
     if live and (handler or change):
         out.append("record")
+        out.append("attach")
     if ticket.can_move_to(Status.RESOLVED) and (handler or change):
         out.append("resolve")
     if ticket.status == Status.RESOLVED and change:
@@ -542,6 +546,7 @@ def _render_ticket(request: HttpRequest, ticket: Ticket, status: int = 200):
         "actions": actions,
         "can_reveal": can_reveal(user),
         "visits": list(ticket.visits.select_related("visitor")),
+        "attachments": list(ticket.attachments.select_related("uploaded_by")),
         "compensations": list(
             Compensation.objects.visible_to(user)
             .filter(ticket=ticket)
@@ -568,6 +573,7 @@ def _render_ticket(request: HttpRequest, ticket: Ticket, status: int = 200):
             "urgency": forms.UrgencyForm(initial={"urgency": ticket.urgency}),
             "visit": forms.VisitForm(),
             "compensation": forms.CompensationForm(),
+            "attach": forms.AttachForm(),
         },
     }
     return render(request, "servicedesk/ticket_detail.html", ctx, status=status)
@@ -612,6 +618,73 @@ def ticket_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("servicedesk:ticket_detail", pk=ticket.pk)
     return pdf_response(content, report_pdf.report_filename(ticket))
+
+
+@login_required
+@require_POST
+def ticket_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add photos to the ticket (the assignee's before/after, the owner's by WeChat)."""
+    _staff(request)
+    ticket = selectors.ticket_get(user=request.user, pk=pk)
+    form = forms.AttachForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        try:
+            added = services.attachments_add(
+                actor=request.user, ticket=ticket, files=form.cleaned_data["photos"]
+            )
+        except ApplicationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, _("已上传 %(n)d 张照片") % {"n": len(added)})
+    return redirect("servicedesk:ticket_detail", ticket.pk)
+
+
+def attachment_response(
+    request: HttpRequest, pk: int, *, thumbnail: bool
+) -> FileResponse:
+    """A photo (or its thumbnail) of a ticket the user may see; 404 otherwise.
+
+    Staff and owners alike: `visible_to` scopes by community or by owned house. The
+    type is the one sniffed at upload, and the browser is told not to guess another.
+    """
+    attachment = get_object_or_404(
+        TicketAttachment.objects.visible_to(request.user), pk=pk
+    )
+    name = attachment.thumbnail_name if thumbnail else attachment.stored_name
+    try:
+        handle = default_storage.open(name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    if thumbnail:
+        response = FileResponse(handle, content_type="image/jpeg")
+        response["Content-Disposition"] = "inline"
+    else:
+        stem = attachment.original_name.rsplit(".", 1)[0] or "photo"
+        extension = name.rsplit(".", 1)[-1]
+        response = FileResponse(
+            handle,
+            content_type=attachment.content_type,
+            filename=f"{stem}.{extension}",
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@require_GET
+def attachment_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The photo itself, shown inline."""
+    return attachment_response(request, pk, thumbnail=False)
+
+
+@login_required
+@require_GET
+def attachment_thumb(request: HttpRequest, pk: int) -> FileResponse:
+    """The photo's 320px JPEG thumbnail."""
+    return attachment_response(request, pk, thumbnail=True)
 
 
 @dataclass(frozen=True)

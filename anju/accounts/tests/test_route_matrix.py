@@ -32,6 +32,7 @@ from anju.estates.models import (
     Vehicle,
 )
 from anju.estates.tests.factories import HouseFactory
+from anju.servicedesk.models import TicketAttachment
 
 # --- walking the resolver ---------------------------------------------------------
 
@@ -73,6 +74,7 @@ MODEL_ALIASES: dict[str, type[models.Model]] = {
     "resident": HouseResident,
     "parking": ParkingSpace,
     "people": Person,
+    "attachment": TicketAttachment,
 }
 # Routes whose pk names something the name does not say.
 ROUTE_MODELS: dict[str, type[models.Model]] = {}
@@ -218,12 +220,32 @@ def _compensation(world: dict, actor: Any) -> Any:
     )
 
 
+def _attachment(world: dict, actor: Any) -> Any:
+    """A photo on the ticket, named after the owner (so a leaked name is caught)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from anju.servicedesk.models import Ticket
+    from anju.servicedesk.services import attachment_add
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "blue").save(out, format="JPEG")
+    return attachment_add(
+        actor=world["colleague"],
+        ticket=object_for(world, Ticket, actor),
+        file=SimpleUploadedFile("司马懿家漏水.jpg", out.getvalue(), "image/jpeg"),
+    )
+
+
 # Models other apps add register a builder here: label → (builder, one per actor?).
 # A builder gets the world and the requesting user (None for anonymous visitors).
 EXTRA_BUILDERS: dict[str, tuple[Callable[[dict, Any], Any], bool]] = {
     "servicedesk.Ticket": (_ticket, False),
     "notifications.Notification": (_notification, True),
     "servicedesk.Compensation": (_compensation, False),
+    "servicedesk.TicketAttachment": (_attachment, False),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -20,7 +21,13 @@ from ..choices import (
     Urgency,
     VisitMethod,
 )
-from ..models import Compensation, ReturnVisit, Ticket, TicketEvent
+from ..models import (
+    Compensation,
+    ReturnVisit,
+    Ticket,
+    TicketAttachment,
+    TicketEvent,
+)
 
 
 class TicketSerializer(serializers.ModelSerializer):
@@ -107,12 +114,64 @@ class TicketEventSerializer(serializers.ModelSerializer):
         return str(obj.actor) if obj.actor_id else "系统"
 
 
+class TicketAttachmentSerializer(serializers.ModelSerializer):
+    """A photo; `url` and `thumbnail_url` are served only to users who may see the
+    ticket (session or token), with the content type sniffed at upload."""
+
+    uploaded_by_name = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TicketAttachment
+        fields = [
+            "id",
+            "original_name",
+            "content_type",
+            "size",
+            "width",
+            "height",
+            "created_at",
+            "uploaded_by",
+            "uploaded_by_name",
+            "url",
+            "thumbnail_url",
+        ]
+        read_only_fields = fields
+
+    def get_uploaded_by_name(self, obj: TicketAttachment) -> str:
+        return str(obj.uploaded_by)
+
+    def get_url(self, obj: TicketAttachment) -> str:
+        return reverse("servicedesk:attachment_file", args=[obj.pk])
+
+    def get_thumbnail_url(self, obj: TicketAttachment) -> str:
+        return reverse("servicedesk:attachment_thumb", args=[obj.pk])
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    """multipart/form-data: one or more `photos` parts (JPEG, PNG, GIF or WEBP)."""
+
+    photos = serializers.ListField(
+        child=serializers.FileField(),
+        help_text="照片（可多张，按内容识别类型；每张工单最多 9 张）",
+    )
+
+
 class TicketDetailSerializer(TicketSerializer):
     timeline = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
 
     class Meta(TicketSerializer.Meta):
-        fields = [*TicketSerializer.Meta.fields, "timeline"]
+        fields = [*TicketSerializer.Meta.fields, "timeline", "attachments"]
         read_only_fields = fields
+
+    @extend_schema_field(TicketAttachmentSerializer(many=True))
+    def get_attachments(self, obj: Ticket) -> list[dict[str, Any]]:
+        rows = obj.attachments.select_related("uploaded_by").order_by(
+            "created_at", "id"
+        )
+        return TicketAttachmentSerializer(rows, many=True).data  # type: ignore[return-value]
 
     @extend_schema_field(TicketEventSerializer(many=True))
     def get_timeline(self, obj: Ticket) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -57,9 +58,10 @@ ACTION_PERMS = {
     "comment": "servicedesk.view",
     "visit": "servicedesk.change",
     "compensation": "servicedesk.change",
+    "attachments": "servicedesk.view",
     "report": "servicedesk.view",
 }
-OWNER_ACTIONS = {"list", "retrieve", "create", "visit"}
+OWNER_ACTIONS = {"list", "retrieve", "create", "visit", "attachments"}
 
 
 class TicketPermission:
@@ -369,6 +371,38 @@ class TicketViewSet(
         ticket = self.get_object()
         content = report_pdf.complaint_report_pdf(actor=request.user, ticket=ticket)
         return pdf_response(content, report_pdf.report_filename(ticket))
+
+    @extend_schema(
+        request={"multipart/form-data": s.AttachmentUploadSerializer},
+        responses={
+            201: s.TicketAttachmentSerializer(many=True),
+            400: OpenApiResponse(
+                description="attachment_missing / attachment_limit_reached / "
+                "upload_type_not_allowed / upload_too_large / upload_empty / "
+                "upload_image_invalid / upload_image_too_large"
+            ),
+            403: OpenApiResponse(description="ticket_not_assignee"),
+            404: OpenApiResponse(description="not_found"),
+            409: OpenApiResponse(description="ticket_invalid_transition"),
+        },
+        description="上传照片（multipart，字段 photos 可多张）：按内容识别 JPEG/PNG/GIF/"
+        "WEBP 并解码校验；一张不合格则全部不保存。业主只能传自己房屋的工单，员工须为"
+        "责任人、派单员或客服。",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def attachments(self, request: Request, pk: str | None = None) -> Response:
+        ticket = self.get_object()
+        added = services.attachments_add(
+            actor=request.user, ticket=ticket, files=request.FILES.getlist("photos")
+        )
+        return Response(
+            s.TicketAttachmentSerializer(added, many=True).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class IncomingCallView(APIView):

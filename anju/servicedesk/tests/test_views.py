@@ -472,6 +472,7 @@ def test_ticket_page_offers_only_the_actions_allowed_now(
         "pause",
         "feedback",
         "record",
+        "attach",
         "escalate",
         "urgency",
         "cancel",
