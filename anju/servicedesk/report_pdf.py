@@ -48,12 +48,13 @@ def _house(ticket: Ticket) -> str:
     house = ticket.house
     if house is None:
         return ""
-    parts = [_("%(b)s栋") % {"b": house.building.number}]
+    room = _("%(r)s室") % {"r": house.room} if house.room.isdigit() else house.room
+    b = house.building.number
     if house.unit_id:
-        parts.append(_("%(u)s单元") % {"u": house.unit.number})
-    room = house.room
-    parts.append(_("%(r)s室") % {"r": room} if room.isdigit() else room)
-    return f"{ticket.community.name} {''.join(parts)}"
+        where = _("%(b)s栋%(u)s单元%(r)s") % {"b": b, "u": house.unit.number, "r": room}
+    else:
+        where = _("%(b)s栋%(r)s") % {"b": b, "r": room}
+    return f"{ticket.community.name} {where}"
 
 
 def satisfaction_text(score: int) -> str:

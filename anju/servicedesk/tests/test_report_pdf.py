@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from anju.accounts.choices import Role
@@ -15,6 +16,7 @@ from anju.core.models import AuditAction, AuditEvent
 from anju.core.tests.pdfs import assert_in_order, pdf_pages, pdf_text
 from anju.servicedesk import services
 from anju.servicedesk.choices import Category, TicketType, VisitMethod
+from anju.servicedesk.report_pdf import complaint_report_pdf
 
 from .factories import make_ticket
 
@@ -256,3 +258,20 @@ def test_api_refuses_outsiders_and_other_types(
     assert wrong["Content-Type"] == "application/json"
     assert wrong.json()["code"] == "ticket_report_not_complaint"
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_report_follows_the_language(agent, complaint):
+    # when the report is printed with English selected
+    with translation.override("en"):
+        text = pdf_text(complaint_report_pdf(actor=agent, ticket=complaint))
+    # then its labels are English and the data stays as recorded
+    for expected in (
+        "Complainthandlingreport",
+        "Complaintno.",
+        complaint.number,
+        "138****1234",
+        "building3,unit2,room1201",
+        "5points(verysatisfied)",
+        "Page1of",
+    ):
+        assert expected in text, expected
