@@ -30,7 +30,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 # technicians and guards see and work the tickets assigned to them.
 SERVICEDESK_HANDLE = {"servicedesk.view", "servicedesk.change"}
 SERVICEDESK_DISPATCH = SERVICEDESK_HANDLE | {"servicedesk.assign"}
-SERVICEDESK_APPROVE = SERVICEDESK_DISPATCH | {"servicedesk.approve", "servicedesk.report"}
+SERVICEDESK_APPROVE = SERVICEDESK_DISPATCH | {
+    "servicedesk.approve",
+    "servicedesk.report",
+}
 SERVICEDESK = {
     Role.AGENT: SERVICEDESK_DISPATCH,
     Role.SUPERVISOR: SERVICEDESK_APPROVE,

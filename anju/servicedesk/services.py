@@ -137,9 +137,9 @@ def _set_due_times(ticket: Ticket, start: datetime) -> list[str]:
     )
     ticket.business_hours = business
     clock = clock_for(ticket)
-    ticket.ack_due_at = clock.add(start, ack)
-    ticket.onsite_due_at = clock.add(start, onsite)
-    ticket.resolve_due_at = clock.add(start, resolve)
+    ticket.ack_due_at, ticket.onsite_due_at, ticket.resolve_due_at = clock.add_many(
+        start, [ack, onsite, resolve]
+    )
     # The complaint promise ("两小时内给您反馈") runs on the wall clock from acceptance,
     # provisionally from creation until the ticket is accepted.
     ticket.feedback_due_at = (
@@ -200,25 +200,30 @@ def ticket_create(
     _require(actor, "servicedesk.change", community.pk)
     # decoded before the transaction: a writer's lock is not held while pictures decode
     checked = photos_check(photos, existing=0) if photos else []
-    with transaction.atomic():
-        ticket = _ticket_insert(
-            actor=actor,
-            community=community,
-            type=type,
-            channel=channel,
-            category=category,
-            description=description,
-            contact_name=contact_name,
-            contact_phone=contact_phone,
-            urgency=urgency,
-            house=house,
-            reporter=reporter,
-            location=location,
-            occurred_at=occurred_at,
-            expected_solution=expected_solution,
-        )
-        if checked:
-            _attachments_store(ticket=ticket, actor=actor, photos=checked)
+    rows: list[TicketAttachment] = []
+    try:
+        with transaction.atomic():
+            ticket = _ticket_insert(
+                actor=actor,
+                community=community,
+                type=type,
+                channel=channel,
+                category=category,
+                description=description,
+                contact_name=contact_name,
+                contact_phone=contact_phone,
+                urgency=urgency,
+                house=house,
+                reporter=reporter,
+                location=location,
+                occurred_at=occurred_at,
+                expected_solution=expected_solution,
+            )
+            if checked:
+                rows = _attachments_store(ticket=ticket, actor=actor, photos=checked)
+    except BaseException:
+        attachment_files_delete(rows)  # the commit failed after the files were written
+        raise
     return ticket
 
 
@@ -278,8 +283,11 @@ def _ticket_insert(
         created_at=now,
     )
     _set_due_times(ticket, now)
+    # Related rows were checked by the caller (scoped lookups, house in community):
+    # full_clean validates the values, not the foreign keys again.
     ticket.full_clean(
-        exclude=["company", "number", "created_by"], validate_constraints=False
+        exclude=["company", "number", "created_by", "community", "house", "reporter"],
+        validate_constraints=False,
     )
     ticket.save()
     _event(ticket, actor, EventKind.CREATED, to_status=Status.NEW)
@@ -939,11 +947,24 @@ def attachments_add(
     _check_live(current)
     # decoded before the transaction: a writer's lock is not held while pictures decode
     photos = photos_check(files, existing=current.attachments.count())
-    with transaction.atomic():
-        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
-        _check_live(locked)
-        _check_room(existing=locked.attachments.count(), adding=len(photos))
-        return _attachments_store(ticket=locked, actor=actor, photos=photos)
+    rows: list[TicketAttachment] = []
+    try:
+        with transaction.atomic():
+            locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+            _check_live(locked)
+            _check_room(existing=locked.attachments.count(), adding=len(photos))
+            rows = _attachments_store(ticket=locked, actor=actor, photos=photos)
+    except BaseException:
+        attachment_files_delete(rows)  # the commit failed after the files were written
+        raise
+    return rows
+
+
+def attachment_files_delete(rows: Sequence[TicketAttachment]) -> None:
+    """Remove the files of rows that were never committed."""
+    for row in rows:
+        default_storage.delete(row.stored_name)
+        default_storage.delete(row.thumbnail_name)
 
 
 def _check_live(ticket: Ticket) -> None:

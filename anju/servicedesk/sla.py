@@ -40,12 +40,18 @@ class ServiceHours:
             datetime.combine(day, self.closes, self.tz),
         )
 
-    def add(self, start: datetime, duration: timedelta) -> datetime:
+    def add(
+        self,
+        start: datetime,
+        duration: timedelta,
+        overrides: dict[date, str] | None = None,
+    ) -> datetime:
         """The moment when `duration` of business time has passed since `start`."""
         remaining = duration
         local = start.astimezone(self.tz)
         day = local.date()
-        overrides = overrides_between(day, day + timedelta(days=_MAX_DAYS))
+        if overrides is None:
+            overrides = overrides_between(day, day + timedelta(days=_MAX_DAYS))
         for _ in range(_MAX_DAYS):
             if day_kind(day, overrides) == DayKind.WORKDAY:
                 opens, closes = self._window(day)
@@ -57,6 +63,13 @@ class ServiceHours:
                     remaining -= available
             day += timedelta(days=1)
         raise ValueError("no working day found within ten years")
+
+    def add_many(self, start: datetime, durations: list[timedelta]) -> list[datetime]:
+        """`add` for several durations from one start, reading the calendar once
+        (a new ticket's acknowledge, on-site and resolve due times)."""
+        day = start.astimezone(self.tz).date()
+        overrides = overrides_between(day, day + timedelta(days=_MAX_DAYS))
+        return [self.add(start, d, overrides) for d in durations]
 
     def between(self, start: datetime, end: datetime) -> timedelta:
         """Business time elapsed from `start` to `end` (zero if end <= start)."""
@@ -81,6 +94,9 @@ class WallClock:
 
     def add(self, start: datetime, duration: timedelta) -> datetime:
         return start + duration
+
+    def add_many(self, start: datetime, durations: list[timedelta]) -> list[datetime]:
+        return [start + d for d in durations]
 
     def between(self, start: datetime, end: datetime) -> timedelta:
         return max(end - start, timedelta(0))

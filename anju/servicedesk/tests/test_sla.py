@@ -102,3 +102,14 @@ def test_pause_after_breach_keeps_the_breach():
         )
         == due
     )
+
+
+@pytest.mark.django_db
+def test_add_many_reads_the_calendar_once_and_matches_add(django_assert_num_queries):
+    CalendarDay.objects.create(date=at(2026, 11, 30, 0, 0).date(), kind=DayKind.HOLIDAY)
+    start = at(2026, 11, 27, 16, 30)
+    limits = [timedelta(minutes=30), timedelta(hours=4), timedelta(hours=48)]
+    expected = [HOURS.add(start, d) for d in limits]
+    with django_assert_num_queries(1):
+        assert HOURS.add_many(start, limits) == expected
+    assert expected[1] == at(2026, 12, 1, 11, 30)
