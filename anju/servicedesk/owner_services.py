@@ -10,8 +10,13 @@ from django.db import transaction
 from anju.core.errors import NotFound, PermissionDenied, ValidationFailed
 
 from .choices import Channel, TicketType, Urgency
-from .models import Ticket
-from .services import _attachments_store, _ticket_insert, photos_check
+from .models import Ticket, TicketAttachment
+from .services import (
+    _attachments_store,
+    _ticket_insert,
+    attachment_files_delete,
+    photos_check,
+)
 
 # What an owner may report from the portal (DOMAIN §10): every ticket type.
 OWNER_TYPES = (
@@ -50,23 +55,28 @@ def ticket_submit_by_owner(
         raise ValidationFailed("请选择报事类型", fields={"type": ["无效"]})
     checked = photos_check(photos, existing=0) if photos else []
     person = house.residents.filter(person__user=actor, active=True).first()
-    with transaction.atomic():
-        ticket = _ticket_insert(
-            actor=actor,
-            community=house.community,
-            type=type,
-            channel=Channel.PORTAL,
-            category=category,
-            description=description,
-            contact_name=contact_name,
-            contact_phone=contact_phone,
-            urgency=urgency,
-            house=house,
-            reporter=person.person if person else None,
-            location=location,
-            occurred_at=None,
-            expected_solution=expected_solution,
-        )
-        if checked:
-            _attachments_store(ticket=ticket, actor=actor, photos=checked)
+    rows: list[TicketAttachment] = []
+    try:
+        with transaction.atomic():
+            ticket = _ticket_insert(
+                actor=actor,
+                community=house.community,
+                type=type,
+                channel=Channel.PORTAL,
+                category=category,
+                description=description,
+                contact_name=contact_name,
+                contact_phone=contact_phone,
+                urgency=urgency,
+                house=house,
+                reporter=person.person if person else None,
+                location=location,
+                occurred_at=None,
+                expected_solution=expected_solution,
+            )
+            if checked:
+                rows = _attachments_store(ticket=ticket, actor=actor, photos=checked)
+    except BaseException:
+        attachment_files_delete(rows)  # the commit failed after the files were written
+        raise
     return ticket

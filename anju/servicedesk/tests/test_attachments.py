@@ -4,12 +4,13 @@ and served only to users who may see the ticket."""
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import ExifTags, Image
@@ -200,6 +201,25 @@ def test_database_failure_removes_the_stored_files(agent, ticket, monkeypatch):
     # then neither a row nor a file is left
     assert TicketAttachment.objects.count() == 0
     assert stored_files() == []
+
+
+def test_failed_commit_removes_the_stored_files(agent, ticket, monkeypatch):
+    # given a database that refuses the commit, after every row was written
+    real_atomic = transaction.atomic
+
+    @contextmanager
+    def commit_fails(*args, **kwargs):
+        with real_atomic(*args, **kwargs):
+            yield
+            raise OperationalError("disk I/O error")
+
+    monkeypatch.setattr(transaction, "atomic", commit_fails)
+    # when
+    with pytest.raises(OperationalError):
+        services.attachments_add(actor=agent, ticket=ticket, files=[photo(), photo()])
+    # then no file is left behind
+    assert stored_files() == []
+    assert TicketAttachment.objects.count() == 0
 
 
 # --- the service: who may attach ------------------------------------------------------
