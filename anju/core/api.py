@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.conf import settings
@@ -82,6 +83,24 @@ def _first_message(fields: Any) -> str:
     if isinstance(fields, str):
         return fields
     return ""
+
+
+class CachedFieldsMixin:
+    """A ModelSerializer whose fields are built once per class and copied per use.
+
+    DRF rebuilds every field from the model on each instantiation; for a wide model
+    that is most of the cost of serialising one object (a created ticket). The
+    prototype is never bound; each serializer gets a deep copy, as DRF does with
+    declared fields. Not for serializers whose fields depend on the instance or
+    the request."""
+
+    def get_fields(self):  # type: ignore[no-untyped-def]
+        cls = type(self)
+        proto = cls.__dict__.get("_prototype_fields")
+        if proto is None:
+            proto = super().get_fields()  # type: ignore[misc]
+            cls._prototype_fields = proto
+        return copy.deepcopy(proto)
 
 
 class ScopedViewSetMixin:

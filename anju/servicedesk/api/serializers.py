@@ -9,7 +9,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from anju.core.api import ScopedPrimaryKeyRelatedField
+from anju.core.api import CachedFieldsMixin, ScopedPrimaryKeyRelatedField
 from anju.core.masking import mask_phone
 from anju.estates.models import Community, House, Person
 
@@ -30,7 +30,7 @@ from ..models import (
 )
 
 
-class TicketSerializer(serializers.ModelSerializer):
+class TicketSerializer(CachedFieldsMixin, serializers.ModelSerializer):
     contact_phone = serializers.SerializerMethodField()
     house_number = serializers.CharField(source="house.number", default="")
     assignee_name = serializers.SerializerMethodField()

@@ -110,7 +110,8 @@ def _transition(serializer: type, description: str) -> Any:
     list=extend_schema(parameters=[QUEUE_PARAM]),
     create=extend_schema(
         request=s.TicketCreateSerializer,
-        responses={201: s.TicketDetailSerializer},
+        responses={201: s.TicketSerializer},
+        description="登记工单。201 返回新工单（不含时间线；时间线见详情）。",
     ),
 )
 class TicketViewSet(
@@ -194,7 +195,13 @@ class TicketViewSet(
                 occurred_at=data.get("occurred_at"),
                 expected_solution=data["expected_solution"],
             )
-        return self._done(ticket, status.HTTP_201_CREATED)
+        # The new ticket as created, without re-reading it: its timeline holds only
+        # the creation (and a repeat flag); the detail URL serves the full page.
+        return Response(
+            s.TicketSerializer(ticket).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": f"{request.path}{ticket.pk}/"},
+        )
 
     @_transition(s.NoteSerializer, "受理：客服接单并告知业主处理流程与时限。")
     @action(detail=True, methods=["post"])

@@ -127,7 +127,10 @@ def test_staff_create(agent, house):
         agent,
     )
     assert body["contact_phone"] == "138****1234"
-    assert body["timeline"][0]["kind"] == "created"
+    assert response["Location"].endswith(f"/api/v1/tickets/{ticket.pk}/")
+    assert body["ack_due_at"] is not None
+    detail = api(agent).get(response["Location"]).json()
+    assert detail["timeline"][0]["kind"] == "created"
 
 
 def test_create_validation_error_shape(agent, community):
