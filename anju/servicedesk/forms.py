@@ -90,7 +90,7 @@ class PhotosField(forms.FileField):
 
 
 class AttachForm(forms.Form):
-    photos = PhotosField()
+    photos = PhotosField(label=_("选择照片"))
 
 
 class HouseChoiceField(forms.ModelChoiceField):
