@@ -37,11 +37,10 @@ LIFT = r"(?:电梯|电体|电t|电题|电第|点梯|扶梯|货梯|客梯|轿厢|
 # A gap after a lift word that does not wander into its parts (电梯里的灯坏了 is no lift out).
 _LG = r"[^，,。.!！?？;；\s~…的里间口按灯调话屏镜扇钮键]"
 # Words that say a lift stopped or will not open (context for the ambiguous trapped cues).
-_LIFT_STOPPED = re.compile(
-    r"停|不动|卡|坏|故障|打不开|扒不开|开不了|出不来|困|关|溜|坠|掉|救命|警铃|黑|"
-    r"stuck|trapped|stopped|broke"
+_LIFT_STOPPED = (
+    r"停|不动|卡|坏|故障|打不开|扒不开|开不了|出不来|困|关在|关人|被关|关了|关里|关着|关电梯|溜|坠|往下掉|"
+    r"掉下去|救命|警铃|黑屏|灯灭|灭了|黑咕隆咚|stuck|trapped|stopped|broke"
 )
-_LIFT_RE = re.compile(LIFT)
 # Who can be inside a lift.
 _WHO = (
     r"(?:我|人|孩|娃|老人|小朋友|女儿|儿子|妈|爸|爷|奶|外婆|外公|老婆|老公|家人|"
@@ -56,8 +55,11 @@ class Family:
     kind: str
     level: str
     pattern: str
-    needs_lift: bool = False  # only when a stopped lift is mentioned
-    needs_people: bool = False  # only when people are exposed (人来人往, 下面是, 孩子)
+    # the family counts only when each of these contexts (see _CONTEXTS) is in the
+    # message: "lift" (a stopped lift), "people" (人来人往, 下面是, 孩子 …), "loose", "gas"
+    context: tuple[str, ...] = ()
+    # … and not when this pattern is (拖地的水发黑 is no drinking water)
+    exclude: str = ""
     inside_negation: bool = True  # "水管没有爆": a negator inside the match denies it
     hypothetical_applies: bool = (
         True  # hazards are possible by nature: 怕/可能 keep them
@@ -76,22 +78,23 @@ _FAMILIES: tuple[Family, ...] = (
     Family(
         "trapped",
         EMERGENCY,
-        rf"被困|困住|困着|困在(?!家|屋|楼上|\d+楼|[一二三四五六七八九十]+楼)|被关|关在{_gap(14)}里|关着|关住|被锁在{_gap(14)}里|出不来|"
-        rf"卡在|卡住|扒不开|"
+        rf"被困|困住|困着|困在(?!家|屋|楼上|\d+楼|[一二三四五六七八九十]+楼)|被关|"
+        rf"关在{_gap(14)}里|关着|关住|被锁在{_gap(14)}里|出不来|卡在|卡住|扒不开|"
         rf"(困|关|卡|锁)(在|住|着)?{_gap(2)}(电梯|电体|轿厢|里头|里面)|"
         rf"{_WHO}{_gap(3)}在{LIFT}?里(面|头)?|"
         rf"(?<![家屋楼元区村店])里(面|头)?(还)?{_gap(2)}(有|挤着?|站着?|关着?)了?{_gap(2)}"
         r"(个|一个|两个|三个|几个|好几个|人|小孩|孩子|老人|娃|宝宝)|"
         rf"{LIFT}{_gap(8)}(往下溜|下滑|溜车|溜梯|坠|急降|掉下去|往下掉|冲顶|蹲底)|inside",
-        needs_lift=True,
+        context=("lift",),
         inside_negation=False,
     ),
     Family("trapped", EMERGENCY, r"夹(到|住|伤|倒)|卷进"),
     Family(
         "fire",
         EMERGENCY,
-        r"着火|起火|失火|火灾|火苗|明火|火光|火焰|火势|火很大|火好大|大火|窜火|"
+        r"着火|著火|起火|失火|火灾|火苗|明火|火光|火焰|火势|火很大|火好大|大火|窜火|"
         r"(电|线|插|箱|车|机|锅|屋|窗|楼|墙|灶|表|柜|管|棚|底下|里|在|往外)冒火|"
+        r"(一直|还)有火|火(关|灭)不(掉|了)|灭不(了|掉)|扑不灭|"
         r"烧起来|烧着了|着伙|燃起来|自燃|爆炸|🔥|着了.{0,3}火|(打|拨|叫)了?119|"
         r"(锅|油|窗帘|被子|沙发|衣服|纸箱|纸壳|纸|垃圾|车|电线|线路|插座|插排|插板|"
         rf"电瓶|电池|柜|床|树|草|房子|屋|杂物|电动车|车棚|柴){_gap(3)}"
@@ -102,78 +105,121 @@ _FAMILIES: tuple[Family, ...] = (
     Family(
         "smoke",
         EMERGENCY,
-        r"冒烟|浓烟|黑烟|烟雾|烟很大|烟好大|(好|很|老)大的烟|全是烟(?!味|头)|都是烟(?!味|头)|"
-        r"有烟(?!味|头|民|草|花)|烟从|"
-        r"冒黑烟|焦糊|焦味|烧焦|糊味|smoking|"
-        r"(?<![a-z])smoke(?![a-z])(?! (detector|alarm|sensor))",
+        r"冒着?(白|黑|浓|青)?烟|浓烟|黑烟|烟雾|烟很大|烟好大|(好|很|老)大的烟|"
+        r"全是烟(?!味|头|熏)|都是烟(?!味|头|熏)|有烟(?!味|头|民|草|花|熏)|烟从|"
+        r"焦糊|焦味|烧焦|糊味|呛得{_G}{{0,4}}(咳|喘|睁不开)|头晕恶心|中毒|smoking|"
+        r"(?<![a-z])smoke(?![a-z])(?! (detector|alarm|sensor))".replace("{_G}", _G),
     ),
     Family(
         "gas",
         EMERGENCY,
         r"(煤气|燃气|天然气|煤起|液化气)的?(味|气味)|(?<!胎)(?<!轮胎)漏气(?!的?报警)|"
         r"泄漏|泄露|臭鸡蛋味|嘶嘶|"
-        rf"(燃气|煤气|天然气|液化气)(管|表|灶|阀|罐|瓶|接头|软管)?{_gap(6)}(漏|泄)(?!费|交|缴|气的?报警)|"
+        rf"(燃气|煤气|天然气|液化气)(管道|管|立管|表|灶|阀|罐|瓶|接头|软管)?{_gap(6)}"
+        r"(漏|泄|断|破|裂|挖断|砸坏)(?!费|交|缴|气的?报警)|"
         r"gas leak|leaking gas|smell(s|ing)? (of )?gas|gas smell",
+    ),
+    Family(
+        "gas",
+        EMERGENCY,
+        rf"闻到{_gap(3)}(味|味道|气味)|味道{_gap(4)}(冲|重|大|浓)|好冲|很冲",
+        context=("gas",),
     ),
     Family(
         "flooding",
         EMERGENCY,
         rf"爆管|爆裂|(管|水箱|暖气片|接头|阀|龙头|水表){_gap(4)}(爆|暴|崩|裂开|破裂|飙)|"
+        rf"(管|管子|接头){_gap(4)}(断开|断裂|脱落|脱开)|水{_gap(4)}(止不住|堵不住)|"
         r"burst|flood",
     ),
     Family(
         "flooding",
         EMERGENCY,
-        rf"水{_gap(8)}(漫延|蔓延)|淹了|被淹|水淹|淹到|淹没|水漫金山|水{_gap(4)}(漫|溢)出来|"
+        rf"水{_gap(8)}(漫延|蔓延)|淹了|被淹|水淹|淹到|淹没|水漫金山|"
         rf"水{_gap(6)}(?<!倒)灌|(往下|往我家|往屋里|往外)(灌|冲)|灌下来|哗哗|发大水|"
         rf"进水了|进水{_gap(6)}(公分|厘米|cm|深)|"
         rf"(水|积水){_gap(6)}(没过|淹过|齐腰|到膝盖|往上涨)|水位{_gap(4)}(涨|上升)|"
-        rf"成瀑布|水柱|(管|爆){_gap(8)}喷|water everywhere",
+        rf"成瀑布|水柱|(管|爆){_gap(8)}喷|water everywhere|"
+        rf"(灯|灯孔|插座){_gap(4)}"
+        r"(滴水|在滴|流水|往下流|都是水|冒水|往下冒)",
+    ),
+    Family(
+        "flooding",
+        EMERGENCY,
+        rf"水{_gap(4)}(漫|溢)出来",
+        # a blocked drain or toilet that overflows is sewage (urgent), not a flood
+        exclude=r"下水|马桶|地漏|厕所|堵|洗手池|水槽|浴缸|洗碗",
     ),
     Family(
         "sparks",
         EMERGENCY,
-        r"(?<!焊)火花|(?<!焊)火星|(?<![灶眼炉])打火(?!机)|短路|触电|"
+        r"(?<!焊)火花|(?<!焊)火星|短路|触电|"
         r"被电(?!动|瓶|车|费|梯|话|视|脑|工|表)|电到|漏电|啪啪响|"
         r"sparks?(?![a-z])|sparking|electric shock|got shocked",
     ),
     Family(
-        "injury",
+        "sparks",
         EMERGENCY,
-        r"受伤|砸伤|咬伤|摔伤|烫伤|划伤|割伤|撞伤|"
-        rf"流{_gap(4)}血|出血|见血|是血|头破|打破了?头|骨折|摔断|腿{_gap(4)}断|"
-        r"晕倒|昏倒|昏迷|晕过去|叫不醒|不省人事|抽搐|没(有)?(呼吸|意识|知觉)|"
-        r"心脏病|中风|跳楼|坠楼|"
-        r"injured|bleeding|unconscious|ambulance|help me",
+        r"打火(?!机)",
+        # a stove that clicks and does not light is no electrical spark
+        exclude=r"灶|打不着|点不着|点火|打火针|咔",
     ),
     Family(
         "injury",
         EMERGENCY,
-        rf"(人|孩|娃|老人|宝宝|小朋友){_gap(4)}(掉|摔|跌|滑)(下|进|倒)|摔倒|滑倒|跌倒|"
-        r"倒地|倒在|躺在地上|起不来|摔下来|摔进|救命|救护车|(打|叫|拨)了?120",
+        r"(?<![猫狗鸟])受伤|砸伤|咬伤|摔伤|烫伤|划伤|割伤|撞伤|"
+        rf"流{_gap(4)}血|出血|见血|是血|头破|打破了?头|骨折|摔断|腿{_gap(4)}断|"
+        r"晕倒|昏倒|昏迷|晕过去|抽搐|心脏病|中风|跳楼|坠楼|溺水|落水(?!口|管)|在水里扑腾|"
+        r"(要|想|像要)跳(楼|下去)?(?!绳|舞|高|远)|轻生|自杀|"
+        rf"爬到了?{_gap(6)}(栏杆|护栏|窗|阳台){_gap(2)}外|"
+        rf"压(住|在|到)了?{_gap(3)}(人|一个|孩|老人|小孩|阿姨|大爷)|被压(住|在)|"
+        r"injured|bleeding|unconscious|help me",
+    ),
+    Family(
+        "injury",
+        EMERGENCY,
+        r"叫不醒|喊不醒|不省人事|没(有)?(呼吸|意识|知觉)|不太清醒|不清醒|没上来|"
+        rf"(喊|叫){_gap(3)}(不应|没反应)",
+        inside_negation=False,
+    ),
+    Family(
+        "injury",
+        EMERGENCY,
+        r"(人|孩|娃|老人|宝宝|小朋友|学生|老太|大爷|阿姨|工人|大妈)"
+        rf"{_gap(4)}(掉|摔|跌|滑)(下|进|倒)|摔倒|滑倒|跌倒|"
+        r"(?<!谁)((跌|摔|滑)(下|进)去|(掉|跌|摔|滑)(进|下)(井|水|河|湖|池))|"
+        r"(?<![树杆墙栏牌架])倒地|(人|他|她|老人|孩子|阿姨|大爷|老太|有人)"
+        rf"{_gap(4)}倒在|躺在地上|起不来|摔下来|摔进|救命|"
+        r"救护车(?!也|都|进|开不|过不)|(打|叫|拨)了?120|ambulance",
     ),
     Family(
         "injury",
         EMERGENCY,
         r"砸到(了)?人|打(了)?人|打起来|打架|殴打|"
         rf"(持|拿|举|挥|提|带|拎)着?{_gap(3)}(刀|斧|棍|棒|凶器|枪)|持刀|拿刀|砍门|"
-        r"砍人|要砍|砍死|捅人|杀人|要杀|"
+        r"砍人|要砍|砍死|捅人|杀人|要杀|弄死|打死|"
+        r"(在)?(砸|踹|撞)(我家)?门|踹开|"
         r"在撬|撬我家|撬门|进小偷|咬人|咬了|跟踪|一直跟着|"
-        rf"爬到{_gap(3)}(窗|阳台){_gap(2)}外",
+        r"break(ing)? into|breaking in|burglar|intruder",
     ),
     Family(
         "falling",
         EMERGENCY,
         rf"(还在|正在|在|一直在?|不停地?|不断){_gap(2)}往下(掉|扔|丢|砸|落)|"
         rf"(往下|正在)?掉下来{_gap(4)}砸(到|中|伤)",
-        needs_people=True,
+        context=("people",),
+    ),
+    Family(
+        "falling",
+        EMERGENCY,
+        r"砸在我(脚边|身边|面前|旁边|跟前|脚下)",
     ),
     # ── urgent: no water / power, lifts out, sewage, falling hazards, locked out … ─
     Family(
         "no_water",
         URGENT,
         rf"停水|断水|(?<![表卡车瓶池机])没水|没有水|冇水|没得水|么得水|无水|一滴水|"
-        rf"水压{_gap(3)}低|不出水|"
+        rf"水压{_gap(3)}(低|小)|不出水|"
         rf"(只|就)滴几滴|(什么时候|啥时候|几点|还没|还不|怎么还不){_gap(2)}(来水|通水|供水)|"
         r"no water|water (is )?(off|cut)",
         inside_negation=False,
@@ -183,18 +229,21 @@ _FAMILIES: tuple[Family, ...] = (
         URGENT,
         rf"(家|屋|楼|层|单元|小区|全|都|整|我们|突然|期|区|栋){_gap(6)}"
         r"(?<![灯卡表车瓶池机扇座铃器话])(没电|停电|没有电|冇电|全黑|断电|没得电)|"
-        rf"跳闸|停电了|停电|一推(上去)?就跳|推不上去|(什么时候|啥时候|几点|还没|还不|怎么还不){_gap(2)}(来电|通电|供电)|"
-        r"power (cut|outage|is out|went out)|no (power|electricity)|blackout",
+        rf"跳闸|停电了|停电|一推(上去)?就跳|推不上去|"
+        rf"(什么时候|啥时候|几点|还没|还不|怎么还不){_gap(2)}(来电|通电|供电)|"
+        rf"(整个|全)(小区|楼|栋|单元){_gap(10)}(不亮|黑)|"
+        r"power (has been |is |was )?(cut|out|off)|power outage|no (power|electricity)|blackout",
         inside_negation=False,
     ),
     Family(
         "lift_out",
         URGENT,
-        rf"{LIFT}{_LG}{{0,8}}(坏|怀了|停|不动|不得动|不运行|不走|用不了|不能用|没反应|故障|"
-        r"趴窝|黑屏|没电|关不上|关不了|开不了|不开门|e\d|报错)|"
+        rf"{LIFT}{_LG}{{0,8}}(坏|怀了|遭了|罢工|停|不动|不得动|不运行|不走|用不了|不能用|"
+        r"没反应|故障|失灵|趴窝|黑屏|没电|关不上|关不了|开着不关|开不了|不开门|e\d|报错)|"
         rf"(所有|两部|几部|全部|都|整栋){_gap(2)}{LIFT}|"
         rf"{LIFT}{_gap(10)}(什么时候|啥时候|何时|几时){_gap(4)}(修好|能用|恢复|好)|"
-        r"out of (service|order)|not working|(lift|elevator)s? (is |are )?(down|broken|dead)",
+        r"out of (service|order)|not working|"
+        r"(lift|elevator)s? (has been |have been |is |are )?(down|broken|dead|out)",
         inside_negation=False,
     ),
     Family(
@@ -202,18 +251,19 @@ _FAMILIES: tuple[Family, ...] = (
         URGENT,
         rf"反水|返水|倒灌|冒污水|(反|返|倒|冒|漾|涌|溢){_gap(2)}(污水|脏水|粪水|臭水|黑水|粪)|"
         rf"往上(冒|返|反|涌){_gap(1)}(水|污|粪)|检查井{_gap(6)}(溢|冒)|化粪池{_gap(4)}(满|溢|冒)|"
-        rf"(污|粪|脏)水{_gap(8)}(冒|溢|倒|漫|涌)|(水|污|粪){_gap(4)}溢出|往外溢|sewage",
+        rf"(污|粪|脏)水{_gap(8)}(冒|溢|倒|漫|涌|流得)|(水|污|粪){_gap(4)}(溢|漫)出|"
+        r"往外(溢|冒|涌)|sewage",
     ),
     Family(
         "hazard",
         URGENT,
-        rf"要掉|快掉|要掉不掉|随时{_gap(6)}(掉|砸|倒|塌|飞|断)|(可能|会)(会)?掉下来|"
-        rf"怕{_gap(2)}(砸|掉)|掉下来{_gap(2)}砸|砸{_gap(2)}(人|到人)怎么办|"
+        rf"要掉|快掉|要掉不掉|随时{_gap(6)}(掉|砸|倒|塌|飞|断|下来)|(可能|会)(会)?掉下来|"
+        rf"怕{_gap(2)}(砸|掉)|掉下来{_gap(2)}砸|砸{_gap(2)}(人|到人)怎么办|快断|要断|"
         r"摇摇晃晃|晃晃悠悠|晃荡|风一吹就(晃|动|响)|要塌|快塌|快倒|要倒(?![车垃水好几])|"
         rf"(松|松动|松脱|脱开|脱落|翘起|断了|裂了){_gap(12)}(晃|掉|挂|吊|砸)|"
-        rf"吊着一根|挂在(上面|半空|那)|悬在|悬着|往下掉|砸下来|在掉(?!皮|漆|渣|毛|色|头发)|还在晃|"
-        rf"高空抛物(?!的|监控|摄像|治理|宣传|罚|处罚|入刑|条例)|扔下来|"
-        rf"往下(扔|丢|抛)(?!烟头|垃圾|果皮|纸)|砸(在|到){_gap(8)}(旁边|边上|脚边|身边|面前|跟前)|"
+        r"吊着一根|挂在(上面|半空|那)|悬在|悬着|往下掉|砸下来|在掉(?!皮|漆|渣|毛|色|头发)|"
+        r"还在晃|高空抛物(?!的|监控|摄像|治理|宣传|罚|处罚|入刑|条例)|扔下来|"
+        rf"往下(扔|丢|抛)(?!烟头|垃圾|果皮|纸|瓜子|皮)|砸(在|到){_gap(8)}(旁边|边上|脚边|身边|面前|跟前)|"
         rf"井盖{_gap(6)}(不见|没了|丢|被偷|碎|坏|塌|翻|缺)|盖板{_gap(4)}(碎|坏|没了|不见|塌)|"
         rf"(大)?洞敞着|窟窿|塌陷|about to fall|falling off",
         inside_negation=False,
@@ -222,20 +272,40 @@ _FAMILIES: tuple[Family, ...] = (
     Family(
         "hazard",
         URGENT,
-        rf"(线头|电线|裸线|铜线){_gap(6)}(露|裸露|耷拉|垂)|exposed wires?|在晃|"
+        rf"(线头|电线|裸线|铜线){_gap(6)}(露|裸露|耷拉|垂)|exposed wires?|"
         rf"(外机|空调|广告牌|招牌|灯|树|杆|墙|柜|架|支架){_gap(4)}歪|"
-        rf"(还在|正在|在|一直在?|不停地?|不断){_gap(2)}往下(掉|扔|丢|砸|落)",
+        rf"(还在|正在|在|一直在?|不停地?|不断){_gap(2)}往下(掉|扔|丢|砸|落)|"
+        r"脱落|空鼓",
         inside_negation=False,
         hypothetical_applies=False,
-        needs_people=True,
+        context=("people",),
+    ),
+    Family(
+        "hazard",
+        URGENT,
+        rf"掉{_gap(4)}下来",
+        inside_negation=False,
+        hypothetical_applies=False,
+        context=("people",),
+        exclude=r"虫|叶|絮|花瓣|果子|鸟屎|水|毛",
+    ),
+    Family(
+        "hazard",
+        URGENT,
+        r"(?<![会就扶])晃(?!眼|神|悠悠的走)",
+        inside_negation=False,
+        hypothetical_applies=False,
+        context=("people", "loose"),
+        exclude=r"跳绳|蹦|跑跳|震",
     ),
     Family(
         "leak_into_home",
         URGENT,
         rf"漏(水)?(到|进){_gap(4)}(我家|她家|他家|楼下|家里|吊顶|天花板|屋里|电表)|"
-        rf"往我家(流|滴|漏|渗)|严重渗漏|渗漏严重|"
-        rf"(天花板|吊顶|顶上|屋顶|房顶|顶棚){_gap(6)}(一直|在|往下)?{_gap(2)}(滴|渗|漏|流)水?|"
-        rf"漏雨|(一直|不停|都)在?(漏水|往下滴)|"
+        rf"往我家(流|滴|漏|渗)|严重渗漏|渗漏严重|一下雨就漏|"
+        rf"(天花板|吊顶|顶上|屋顶|房顶|顶棚|墙上){_gap(6)}(一直|在|往下)?{_gap(2)}(滴|渗|漏|流|淌)水?|"
+        rf"(家|屋|卧室|客厅|房|顶楼|顶层|室内|床){_gap(6)}漏雨|漏雨{_gap(6)}(家|屋|卧室|客厅|房|床)|"
+        rf"(一直|不停|都)在?(漏水|往下滴)|"
         rf"(阀|阀门|总阀|龙头|水管){_gap(3)}关不(上|住|掉)|"
         r"leak(ing|s)? (into|through)",
         inside_negation=False,
@@ -243,25 +313,30 @@ _FAMILIES: tuple[Family, ...] = (
     Family(
         "locked_out",
         URGENT,
-        rf"(?<![柜箱])(门|门禁|单元门|大门|道闸|闸|杆){_gap(14)}(进不去|进不来|出不去|锁死|抬不起)|"
+        rf"(?<![柜箱])(门|门禁|单元门|大门|道闸|闸|杆|出口|入口){_gap(14)}"
+        r"(进不去|进不来|出不去|锁死|抬不起|堵死)|进不来也出不去|进不去也出不来|出不去也进不来|"
         rf"(关|锁|堵|挡)在(外面|门外|外头|外边)|(进不了|回不了)(家|门|楼)|locked out",
         inside_negation=False,
     ),
     Family(
         "water_quality",
         URGENT,
-        rf"水{_gap(4)}(发黄|发黑|发红|浑浊|有虫|怪味|臭味|异味|黄色|锈)|黄水|黑水|臭水|锈水|"
-        r"不敢喝|不能喝|dirty water",
+        rf"水{_gap(4)}(发黄|发黑|发红|浑浊|浑|有虫|怪味|臭味|异味|黄|褐|锈)|黄水|黑水|臭水|锈水|"
+        rf"不敢{_gap(3)}喝|不能喝|怎么敢喝|dirty water",
         inside_negation=False,
+        exclude=r"拖地|拖把|洗车|积水|水坑|河|湖|池塘|游泳|鱼缸|水费",
     ),
     Family(
         "fire_system",
         URGENT,
         rf"(消防|喷淋){_gap(8)}(压力|水压){_gap(6)}(低|不够|掉|没)|"
-        rf"消防{_gap(4)}(没水|停用|瘫痪)|消(火|防)栓{_gap(4)}没水",
+        rf"消防{_gap(4)}(没水|停用|瘫痪)|消(火|防)栓{_gap(4)}没(有)?水",
     ),
 )
-_COMPILED = [(f, re.compile(f.pattern)) for f in _FAMILIES]
+_COMPILED = [
+    (f, re.compile(f.pattern), re.compile(f.exclude) if f.exclude else None)
+    for f in _FAMILIES
+]
 
 # Words just before a danger cue (or inside it) that deny it: 没有漏气, 不是着火,
 # 差点砸到人, 还以为真着火了.
@@ -286,6 +361,8 @@ _SIGN_AFTER = re.compile(
     r"^.{0,8}?(贴纸|牌子|标志|标识|提示|字样|标语|告示|海报|须知|宣传|警示)|"
     r"^.{0,2}(请按|请勿|请拨|时请|时要|时应|时怎么|时该|怎么办|怎么处理|该怎么|应该怎么|的话)"
 )
+# "停电的时候就没照明了": a condition, not an event.
+_WHEN_AFTER = re.compile(r"^(的)?(时候|时)")
 # Past aspect right after the verb: 冒过火星.
 _PAST_AFTER = re.compile(r"^(过|过了)")
 
@@ -303,6 +380,8 @@ _PAST_EVENT = re.compile(
 _ONGOING = re.compile(
     r"还在|仍在|仍然|正在|一直|到现在|至今|开始|又|[日天晚号月周]起|以来|未恢复|still|now|since"
 )
+# … and in the clause after it: "自昨日起全部停运，至今未恢复".
+_CONTINUES = re.compile(r"至今|到现在|未恢复|仍然|仍未|still")
 # A fault that keeps coming back is a complaint about the past, not trouble now.
 _CHRONIC = re.compile(
     r"经常|三天两头|天天|老是|总是|每次|动不动|隔三差五|修了又|修完又|老坏"
@@ -311,10 +390,17 @@ _CHRONIC = re.compile(
 _AFTERMATH = re.compile(r"谁来?赔|赔偿|赔钱|理赔|损失怎么算")
 # Only part of the home is affected (只有一个回路没电, 其他都正常).
 _PARTIAL = re.compile(r"只有一个|有个插座|其他(的)?都(正常|有电|好)|别的都(正常|好)")
-_PEOPLE = re.compile(
-    r"行人|路人|人来人往|有人在?(走|经过|路过)|人在走|过路|路过|经过|人行道|小孩|孩子|儿童|娃|"
-    r"老人|女儿|儿子|宝宝|学生|下面(就)?是|底下(就)?是|下边(就)?是|people|kids?|children"
-)
+# Contexts some families need in the message (evaluated once per message, on demand).
+_CONTEXTS = {
+    "lift": re.compile(f"(?=.*{LIFT})(?=.*({_LIFT_STOPPED}))", re.S),
+    "people": re.compile(
+        r"行人|路人|人来人往|有人在?(走|经过|路过)|人在走|过路|路过|经过|人行道|过道|通道|"
+        r"主路|走道|小孩|孩子|儿童|娃|老人|女儿|儿子|宝宝|学生|下面(就)?是|底下(就)?是|"
+        r"下边(就)?是|下方(为|是)|people|kids?|children"
+    ),
+    "loose": re.compile(r"松|断|裂|挂|吊|掉|脱|翘|歪|碎|风|掀"),
+    "gas": re.compile(r"燃气|煤气|天然气|液化气|gas"),
+}
 # … or a hypothesis, a plan, advice or news from elsewhere.
 _HYPOTHETICAL = re.compile(
     r"万一|如果|是不是真|要是|假如|假设|的话|怕|担心|会不会|是否|自救|演练|演习|指南|应急预案|"
@@ -336,7 +422,7 @@ _PRESENT = re.compile(r"了|现在|一直|还|突然|今天|今早|刚|到现在
 
 # Message-wide: the alarm turned out false, was a drill, or is over.
 _FALSE_ALARM = re.compile(
-    r"后来才知道|才知道是|原来是|结果是|才发现是|发现是|虚惊|误报|搞错了|看错了|"
+    r"嘴上说说|说说而已|开玩笑|吓唬|后来才知道|才知道是|原来是|结果是|才发现是|发现是|虚惊|误报|搞错了|看错了|"
     r"(烤|煮|炒|烧|饭|菜|面包|锅|做饭)" + _G + r"{0,2}糊|不用来了|false alarm"
 )
 _DRILL = re.compile(r"演习|演练|drill")
@@ -350,9 +436,14 @@ _RESOLVED_KIND = {
     "smoke": re.compile(r"扑灭|灭了|灭掉了|浇灭"),
     "trapped": re.compile(r"救出来|已经出来了|人出来了|放出来了|出来了"),
     "sparks": re.compile(r"焊完"),
+    "flooding": re.compile(
+        r"关了?(总阀|阀门|水阀|总水阀)|(总阀|阀门|水阀)(已经)?(给)?关(了|掉|上|住)"
+    ),
 }
 _STILL = re.compile(r"还在|仍在|正在|现在还|still")
-_STILL_NEEDS_HELP = re.compile(r"快来|赶紧|马上|快派|救命|速来|快点|急|hurry|quick")
+_STILL_NEEDS_HELP = re.compile(
+    r"(?<!尽)快来|赶紧|马上|快派|救命|速来|快点|急|hurry|quick"
+)
 _DANGER_ONLY_REASONS = ("false_alarm", "drill")
 
 
@@ -395,18 +486,18 @@ def find_cues(normalized: str) -> list[Cue]:
     """All cues in the text, each marked negated (and why) or not. Order: text order."""
     text = normalized
     matches = []
-    lift_ctx = people = None
-    for family, pattern in _COMPILED:
-        if family.needs_lift:
-            if lift_ctx is None:
-                lift_ctx = bool(_LIFT_RE.search(text) and _LIFT_STOPPED.search(text))
-            if not lift_ctx:
+    contexts: dict[str, bool] = {}
+    for family, pattern, exclude in _COMPILED:
+        if family.context:
+            ok = True
+            for name in family.context:
+                if name not in contexts:
+                    contexts[name] = _CONTEXTS[name].search(text) is not None
+                ok = ok and contexts[name]
+            if not ok:
                 continue
-        if family.needs_people:
-            if people is None:
-                people = _PEOPLE.search(text) is not None
-            if not people:
-                continue
+        if exclude is not None and exclude.search(text):
+            continue
         for m in pattern.finditer(text):
             matches.append((m.start(), m.end(), family))
     if not matches:
@@ -431,10 +522,14 @@ def find_cues(normalized: str) -> list[Cue]:
             clause = text[cs:ce]
             # "自昨日起全部停运，至今未恢复": the next clause can say it goes on
             reach = text[cs : ends[i + 1]] if i + 1 < len(ends) else clause
+            ongoing = (
+                _ONGOING.search(clause) is not None
+                or _CONTINUES.search(reach) is not None
+            )
             info = (
                 _PAST_EVENT.search(clause) is not None
-                or (_PAST.search(clause) is not None and not _ONGOING.search(reach)),
-                _ONGOING.search(reach) is not None,
+                or (_PAST.search(clause) is not None and not ongoing),
+                ongoing,
                 _HYPOTHETICAL.search(clause) is not None,
                 _PLANNED.search(clause) is not None,
                 _PRESENT.search(clause) is not None,
@@ -444,9 +539,7 @@ def find_cues(normalized: str) -> list[Cue]:
         still = _STILL.search(text[cs:ce]) is not None
         inside = text[start:end]
         before = text[max(cs, start - _NEG_WINDOW) : start]
-        before = (
-            before.replace("是不是", "").replace("有没有人", "").replace("有没有", "")
-        )
+        before = before.replace("是不是", "").replace("有没有人", "")
         after = text[end:ce]
         danger = family.level == EMERGENCY
         negation = _NEGATION if danger else _FAULT_NEGATION
@@ -460,6 +553,8 @@ def find_cues(normalized: str) -> list[Cue]:
             why = "figurative"
         elif _SIGN_AFTER.search(after):
             why = "sign"
+        elif _WHEN_AFTER.search(after):
+            why = "hypothetical"
         elif _PAST_AFTER.search(after) or past:
             why = "past"
         elif hypo and family.hypothetical_applies:
@@ -470,7 +565,11 @@ def find_cues(normalized: str) -> list[Cue]:
             why = "planned"
         elif not danger and _CHRONIC.search(text[cs:ce]):
             why = "chronic"
-        elif not danger and (aftermath or partial) and not still:
+        elif (
+            not danger
+            and (aftermath or (partial and family.kind in ("no_power", "no_water")))
+            and not still
+        ):
             why = "past" if aftermath else "negation"
         elif danger and false_alarm and not still:
             why = "false_alarm"
@@ -481,7 +580,7 @@ def find_cues(normalized: str) -> list[Cue]:
             or (
                 family.kind in _RESOLVED_KIND
                 and _RESOLVED_KIND[family.kind].search(text)
-                and not (family.kind == "trapped" and needs_help)
+                and not (family.kind in ("trapped", "flooding") and needs_help)
             )
         ):
             why = "resolved"
