@@ -86,13 +86,14 @@ def _first_message(fields: Any) -> str:
 
 
 class CachedFieldsMixin:
-    """A ModelSerializer whose fields are built once per class and copied per use.
+    """A read-only ModelSerializer whose fields are built once per class.
 
-    DRF rebuilds every field from the model on each instantiation; for a wide model
-    that is most of the cost of serialising one object (a created ticket). The
-    prototype is never bound; each serializer gets a deep copy, as DRF does with
-    declared fields. Not for serializers whose fields depend on the instance or
-    the request."""
+    DRF rebuilds every field from the model on each instantiation (and deep-copies
+    declared ones); for a wide model that is most of the cost of serialising one
+    object (a created ticket). The prototype is never bound; each serializer gets a
+    shallow copy of each field, which `bind` then gives its own name and parent.
+    For output only: not for serializers that validate input or whose fields depend
+    on the instance or the request."""
 
     def get_fields(self):  # type: ignore[no-untyped-def]
         cls = type(self)
@@ -100,7 +101,7 @@ class CachedFieldsMixin:
         if proto is None:
             proto = super().get_fields()  # type: ignore[misc]
             cls._prototype_fields = proto
-        return copy.deepcopy(proto)
+        return {name: copy.copy(field) for name, field in proto.items()}
 
 
 class ScopedViewSetMixin:

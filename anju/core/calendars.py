@@ -13,9 +13,15 @@ from datetime import date
 
 import chinese_calendar
 
+from .memo import TableMemo
 from .models import CalendarDay, DayKind
 
 log = logging.getLogger(__name__)
+
+# Admin entries: a few dozen rows, read on every due-time computation.
+_ENTRIES: TableMemo[dict[date, str]] = TableMemo(
+    lambda: dict(CalendarDay.objects.values_list("date", "kind"))
+).clear_on_change(CalendarDay)
 
 
 def _package_years() -> tuple[int, int]:
@@ -61,9 +67,7 @@ def is_workday(day: date, overrides: dict[date, str] | None = None) -> bool:
 
 def overrides_between(start: date, end: date) -> dict[date, str]:
     """Admin entries between two dates (inclusive), for batch use with `day_kind`."""
-    return dict(
-        CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "kind")
-    )
+    return {day: kind for day, kind in _ENTRIES.get().items() if start <= day <= end}
 
 
 def unknown_years_ahead(today: date, years: int = 1) -> list[int]:

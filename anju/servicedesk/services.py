@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from anju.core.errors import (
@@ -23,6 +23,7 @@ from anju.core.errors import (
     ValidationFailed,
 )
 from anju.core.images import Photo, photo_prepare
+from anju.core.memo import TableMemo
 from anju.core.money import money
 from anju.core.numbering import next_number
 from anju.core.validators import is_mobile
@@ -85,12 +86,20 @@ def _event(
     )
 
 
+_POLICIES: TableMemo[dict[int, ServiceDeskPolicy]] = TableMemo(
+    lambda: {p.community_id: p for p in ServiceDeskPolicy.objects.all()}
+).clear_on_change(ServiceDeskPolicy)
+_SLA_POLICIES: TableMemo[list[SLAPolicy]] = TableMemo(
+    lambda: list(SLAPolicy.objects.all())
+).clear_on_change(SLAPolicy)
+
+
 def policy_for(community: Any) -> ServiceDeskPolicy:
     """The community's service-desk settings (defaults until an admin changes them)."""
     policy = getattr(community, "_sd_policy", None)
     if policy is None:
-        policy = ServiceDeskPolicy.objects.filter(community=community).first() or (
-            ServiceDeskPolicy(community=community)
+        policy = _POLICIES.get().get(community.pk) or ServiceDeskPolicy(
+            community=community
         )
         community._sd_policy = policy
     return policy
@@ -104,9 +113,13 @@ def sla_limits(
     The most specific policy wins: community+type, community, default+type, default;
     without any row the DOMAIN defaults apply, with business hours for normal urgency.
     """
-    rows = SLAPolicy.objects.filter(
-        Q(community=community) | Q(community__isnull=True), urgency=urgency
-    ).filter(Q(type=type) | Q(type=""))
+    rows = [
+        r
+        for r in _SLA_POLICIES.get()
+        if r.community_id in (None, community.pk)
+        and r.urgency == urgency
+        and r.type in (type, "")
+    ]
     best = sorted(
         rows, key=lambda r: (r.community_id is not None, r.type != ""), reverse=True
     )

@@ -181,6 +181,9 @@ ANJU_MAX_UPLOAD_BYTES = int(
 )
 # One photo (ticket attachments); stored under MEDIA_ROOT, which no URL serves:
 # photos go out only through views that check the user's scope.
+# Seconds a process keeps small configuration tables (SLA policies, calendar days)
+# in memory; an edit in another worker process is seen within this period.
+ANJU_CONFIG_CACHE_SECONDS = int(os.environ.get("ANJU_CONFIG_CACHE_SECONDS", "30"))
 ANJU_MAX_PHOTO_BYTES = int(
     os.environ.get("ANJU_MAX_PHOTO_BYTES", str(10 * 1024 * 1024))
 )

@@ -12,3 +12,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# configuration tables are read fresh in tests (a rolled-back row must not linger)
+ANJU_CONFIG_CACHE_SECONDS = 0
