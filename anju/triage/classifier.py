@@ -43,12 +43,33 @@ def get_model() -> LinearModel:
 
 def classify(text: str, *, model: LinearModel | None = None) -> dict[str, Any]:
     """The triage answer for one text (raises EmptyText for an empty one)."""
-    if not isinstance(text, str) or not text.strip():
-        raise EmptyText("text is empty")
+    return classify_many([text], model=model)[0]
+
+
+def classify_many(
+    texts: list[str], *, model: LinearModel | None = None
+) -> list[dict[str, Any]]:
+    """The answers for many texts, scored as one batch (same answers as `classify`).
+
+    Raises EmptyText if any text is empty; callers that must answer per line check first.
+    """
+    for text in texts:
+        if not isinstance(text, str) or not text.strip():
+            raise EmptyText("text is empty")
     model = model or get_model()
-    normalized = normalize(text[:MAX_TEXT_CHARS])
-    cues = find_cues(normalized)
-    scores, feats = model.scores(normalized, cues)
+    items = []
+    for text in texts:
+        normalized = normalize(text[:MAX_TEXT_CHARS])
+        items.append((normalized, find_cues(normalized)))
+    scored = model.scores_many(items)
+    return [
+        _answer(model, cues, scores, feats)
+        for (_normalized, cues), (scores, feats) in zip(items, scored, strict=True)
+    ]
+
+
+def _answer(model: LinearModel, cues, scores, feats) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Combine the model's scores with the cues into the answer."""
 
     best: dict[str, tuple[str, float]] = {}
     for field, (classes, probs) in scores.items():

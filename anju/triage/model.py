@@ -8,7 +8,6 @@ TfidfVectorizer + LinearSVC, without it — and a softmax of the margins as conf
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -62,23 +61,26 @@ class LinearModel:
     def features(
         self, normalized: str, cues: list[Cue]
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Feature indices and their l2-normalised TF-IDF values."""
-        index = self.index
-        found = [
-            (index[gram], n)
-            for gram, n in Counter(tokens(normalized, cues)).items()
-            if gram in index
-        ]
-        if not found:
+        """Feature indices (sorted) and their l2-normalised TF-IDF values."""
+        get = self.index.get
+        ids = [i for i in map(get, tokens(normalized, cues)) if i is not None]
+        if not ids:
             return np.zeros(0, dtype=np.intp), np.zeros(0)
-        idx = np.fromiter((i for i, _ in found), dtype=np.intp, count=len(found))
-        counts = np.fromiter((n for _, n in found), dtype=np.float64, count=len(found))
-        tf = 1.0 + np.log(counts)
-        values = tf * self.idf[idx]
+        idx, counts = np.unique(np.array(ids, dtype=np.intp), return_counts=True)
+        values = (1.0 + np.log(counts)) * self.idf[idx]
         norm = float(np.sqrt(values @ values))
         if norm > 0:
             values /= norm
         return idx, values * self.boost[idx]
+
+    def _softmax(self, logits: np.ndarray) -> dict[str, np.ndarray]:
+        """Per field, the softmax of the margins along the last axis."""
+        out = {}
+        for field in FIELDS:
+            z = logits[..., self.slices[field]] * self.temperature
+            z = np.exp(z - z.max(axis=-1, keepdims=True))
+            out[field] = z / z.sum(axis=-1, keepdims=True)
+        return out
 
     def scores(
         self, normalized: str, cues: list[Cue]
@@ -87,14 +89,42 @@ class LinearModel:
     ]:
         """For each field: the classes and their confidences (softmax of the margins);
         and the features, to explain the result with `top_tokens` without recomputing."""
-        idx, values = self.features(normalized, cues)
-        logits = values @ self.weights[idx] + self.intercepts
-        out = {}
-        for field in FIELDS:
-            z = logits[self.slices[field]] * self.temperature
-            z = np.exp(z - z.max())
-            out[field] = (self.classes[field], z / z.sum())
-        return out, (idx, values)
+        return self.scores_many([(normalized, cues)])[0]
+
+    def scores_many(
+        self, items: list[tuple[str, list[Cue]]]
+    ) -> list[
+        tuple[
+            dict[str, tuple[tuple[str, ...], np.ndarray]],
+            tuple[np.ndarray, np.ndarray],
+        ]
+    ]:
+        """`scores` for many texts with one gather and one product for the batch."""
+        feats = [self.features(normalized, cues) for normalized, cues in items]
+        if not feats:
+            return []
+        if len(feats) == 1:  # one text: the same row-by-row sum, less bookkeeping
+            idx, values = feats[0]
+            logits = (values[:, None] * self.weights[idx]).sum(axis=0) + self.intercepts
+            probs = self._softmax(logits)
+            return [({f: (self.classes[f], probs[f]) for f in FIELDS}, feats[0])]
+        logits = np.tile(self.intercepts, (len(feats), 1))
+        lengths = np.array([len(idx) for idx, _ in feats], dtype=np.intp)
+        rows = np.flatnonzero(lengths)
+        if len(rows):
+            idx = np.concatenate([feats[n][0] for n in rows])
+            values = np.concatenate([feats[n][1] for n in rows])
+            starts = np.concatenate(([0], np.cumsum(lengths[rows])[:-1]))
+            # the margins of the whole batch: one gather, one product, one sum per row
+            # (the same arithmetic for one text as for many: identical answers)
+            logits[rows] += np.add.reduceat(
+                values[:, None] * self.weights[idx], starts, axis=0
+            )
+        probs = self._softmax(logits)
+        return [
+            ({f: (self.classes[f], probs[f][n]) for f in FIELDS}, feats[n])
+            for n in range(len(feats))
+        ]
 
     def top_tokens(
         self, feats: tuple[np.ndarray, np.ndarray], field: str, label: str, k: int = 3

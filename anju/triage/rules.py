@@ -35,7 +35,7 @@ def _gap(n: int) -> str:
 # Lifts, with the usual typos and homophones of voice input and the English words.
 LIFT = r"(?:电梯|电体|电t|电题|电第|点梯|扶梯|货梯|客梯|轿厢|[一二两三四1-4]号梯|lift|elevator)"
 # A gap after a lift word that does not wander into its parts (电梯里的灯坏了 is no lift out).
-_LG = r"[^，,。.!！?？;；\s~…的里间口按灯调话屏镜扇钮键]"
+_LG = r"(?:(?!按钮|按键|的|里|间|口|灯|空调|电话|镜|扇)[^，,。.!！?？;；\s~…])"
 # Words that say a lift stopped or will not open (context for the ambiguous trapped cues).
 _LIFT_STOPPED = (
     r"停|不动|卡|坏|故障|打不开|扒不开|开不了|出不来|困|关在|关人|被关|关了|关里|关着|关电梯|溜|坠|往下掉|"
@@ -114,7 +114,7 @@ _FAMILIES: tuple[Family, ...] = (
         "gas",
         EMERGENCY,
         r"(煤气|燃气|天然气|煤起|液化气)的?(味|气味)|(?<!胎)(?<!轮胎)漏气(?!的?报警)|"
-        r"泄漏|泄露|臭鸡蛋味|嘶嘶|"
+        r"泄漏|泄露|臭鸡蛋味|嘶嘶|漏(煤|燃|天然|液化)气|"
         rf"(燃气|煤气|天然气|液化气)(管道|管|立管|表|灶|阀|罐|瓶|接头|软管)?{_gap(6)}"
         r"(漏|泄|断|破|裂|挖断|砸坏)(?!费|交|缴|气的?报警)|"
         r"gas leak|leaking gas|smell(s|ing)? (of )?gas|gas smell",

@@ -146,11 +146,11 @@ def test_held_out_split_meets_the_goals():
     rows = load_rows(split="test")
     # when the committed model classifies it
     report = evaluate(rows)
-    # then the goals hold (category: see docs/triage.md — measured 0.879,
+    # then the goals hold (category: see docs/triage.md — measured 0.88,
     # below the 0.90 goal; this guards against regressions from there)
-    assert len(rows) >= 300
+    assert len(rows) >= 450
     assert report["accuracy"]["type"] >= 0.90
-    assert report["accuracy"]["urgency"] >= 0.90
-    assert report["accuracy"]["category"] >= 0.87
+    assert report["accuracy"]["urgency"] >= 0.95
+    assert report["accuracy"]["category"] >= 0.88
     assert report["emergency"]["recall"] == 1.0
     assert report["emergency"]["false_alarm_rate"] <= 0.05

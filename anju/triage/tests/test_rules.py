@@ -1,0 +1,119 @@
+"""Danger and urgency cues written by concept: typos, English, traditional characters,
+and the ways owners name a danger that is not there (figurative, signs, drills, false
+alarms, the past). Each case is an owner's message and what an agent would decide."""
+
+from __future__ import annotations
+
+import pytest
+
+from anju.triage.classifier import classify, classify_many
+from anju.triage.rules import find_cues
+from anju.triage.text import normalize
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("你好，我妈被关在2号楼东边那部电体里了，门打不开，快派人", "trapped"),
+        ("电梯往下溜了一截就停了 门扒不开 里面挤着三个人", "trapped"),
+        ("Lift stuck in tower 6 with my mum inside, the alarm does nothing", "trapped"),
+        ("我家厨房油锅着了 盖不住 快来人", "fire"),
+        ("幾樓都好大煙 唔知邊度著火 快啲派人嚟", "fire"),
+        ("gas leak in the kitchen!! smells really strong, 3-2-801", "gas"),
+        ("燃气管道被挖掘机挖断了 整个小区都是那个味", "gas"),
+        ("有人从楼上往下扔砖头 砸在我面前 上面还在扔", "falling"),
+        ("外墙的瓷砖还在往下掉 下面有人在走 快拉警戒线", "falling"),
+        ("一个男的拎着刀在小区里追人 大家都在往楼里跑", "injury"),
+        ("楼上漏水 客厅的灯里都在往下流水 我把闸拉了", "flooding"),
+        ("有个工人下了化粪池就没上来 喊他也不应", "injury"),
+    ],
+)
+def test_plain_wordings_of_a_danger_are_emergencies(text, kind):
+    # when an owner names a danger in plain words, a typo, English or traditional
+    result = classify(text)
+    # then it is an emergency decided by a cue of that kind
+    assert result["urgency"] == "emergency"
+    assert result["urgency_source"] == "rule"
+    assert kind in {c["kind"] for c in result["cues"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("我心里急得跟着了火似的，装修押金到底什么时候退？", "figurative"),
+        ("电梯里那张“困人请按警铃”的贴纸掉了，麻烦补一张", "sign"),
+        ("刚闻到一股焦味吓一跳 结果是我烤面包烤糊了 没事了", "false_alarm"),
+        ("楼上小孩一直喊救命救命 后来才知道是在玩游戏 太吵了", "false_alarm"),
+        ("今天消防演习，楼道里全是烟雾，能不能提前通知一声", "drill"),
+        ("前天我被困电梯，维保五分钟就到了，特别感谢", "past"),
+        ("车库充电桩前两天冒过火星，后来断电了，现在能用了吗", "past"),
+        ("楼梯间没起火也没冒烟，就是老有人在里面抽烟", "negation"),
+        ("灶台打火一直咔咔响就是点不着，没有闻到煤气味", "negation"),
+        ("要是哪天家里漏煤气了，应该先打物业电话还是燃气公司？", "hypothetical"),
+        ("看新闻说外地有电梯坠落伤人，建议咱们的电梯也检测一下", "hypothetical"),
+    ],
+)
+def test_danger_words_that_report_no_danger_now_are_not_emergencies(text, why):
+    # when the danger word is figurative, on a sign, a drill, a false alarm or past
+    result = classify(text)
+    # then no emergency, and the cue is listed as ignored with the reason
+    assert result["urgency"] != "emergency"
+    assert why in {c.get("negated") for c in result["ignored_cues"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("单元门禁坏了 门锁死了 一堆人被关在外面进不去", "locked_out"),
+        ("楼道吸顶灯的灯罩松了 吊着一根线在晃 下面是放学的孩子", "hazard"),
+        ("进北门那段路的井盖不见了 就剩一个黑窟窿", "hazard"),
+        ("电体又坏了 按了半天没反应 5栋", "lift_out"),
+        ("the lift in block 9 has been out of service since monday", "lift_out"),
+        ("家里自来水发黄还有股锈味，孩子都不敢喝", "water_quality"),
+        ("卫生间地漏往上冒脏水 楼上一冲厕所就冒", "sewage"),
+        ("突然全屋断电 问了邻居他们也没电 这一层都黑了", "no_power"),
+    ],
+)
+def test_urgent_troubles_are_urgent(text, kind):
+    # when it is classified
+    result = classify(text)
+    # then it is urgent, and an active cue of that kind was found
+    assert result["urgency"] == "urgent"
+    active = {c.kind for c in find_cues(normalize(text)) if not c.negated}
+    assert kind in active
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("请问6栋现在是不是停电了？大概什么时候来电？", "urgent"),
+        ("请问下周二小区停水吗？要不要提前储水", "normal"),
+        ("电梯三天两头坏，维保公司能不能换一家", "normal"),
+        ("家里有个插座没电了，其他的都正常", "normal"),
+        ("小区凉亭的顶漏雨 下雨天坐不了人", "normal"),
+    ],
+)
+def test_questions_plans_and_chronic_faults(text, expected):
+    # a question about an outage now is urgent; a planned one, a fault that keeps
+    # coming back or one socket without power is not
+    assert classify(text)["urgency"] == expected
+
+
+def test_a_negated_fault_word_is_not_a_cue_but_a_lack_is():
+    # "没水" names the trouble itself; "不是没水" denies it
+    assert [c.negated for c in find_cues(normalize("家里没水了"))] == [""]
+    assert find_cues(normalize("不是没水，是水压有点小"))[0].negated == "negation"
+
+
+def test_batch_answers_are_the_answers_one_by_one():
+    # given messages of every kind
+    texts = [
+        "电梯困人了，快来",
+        "物业费怎么交？",
+        "楼上水管爆了，水往下灌",
+        "请问明天停水吗",
+        "谢谢保安大哥",
+    ]
+    # when scored as one batch and one at a time
+    # then the answers are identical
+    assert classify_many(texts) == [classify(t) for t in texts]
