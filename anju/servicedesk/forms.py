@@ -6,6 +6,7 @@ so a crafted POST cannot reach another community.
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -149,6 +150,9 @@ class IntakeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     photos = PhotosField(required=False)
+    # What 自动识别 proposed ({"text", "type", "category", "urgency"} as JSON), set by
+    # the page's script; stored with the ticket as a triage correction.
+    triage_proposal = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, user: Any, community_id: int | None, **kw: Any):
         super().__init__(*args, **kw)
@@ -168,6 +172,20 @@ class IntakeForm(forms.Form):
 
     def clean_contact_phone(self) -> str:
         return normalize_mobile(self.cleaned_data.get("contact_phone") or "")
+
+    def clean_triage_proposal(self) -> dict[str, str] | None:
+        """The proposal if it is well formed, else None (never an error for the agent)."""
+        raw = self.cleaned_data.get("triage_proposal") or ""
+        try:
+            value = json.loads(raw) if raw else None
+        except ValueError:
+            return None
+        if not isinstance(value, dict):
+            return None
+        keys = ("text", "type", "category", "urgency")
+        if not all(isinstance(value.get(k), str) and value.get(k) for k in keys):
+            return None
+        return {k: value[k][:2000] for k in keys}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -355,6 +373,20 @@ class OwnerTicketForm(forms.Form):
 
     def clean_contact_phone(self) -> str:
         return normalize_mobile(self.cleaned_data.get("contact_phone") or "")
+
+    def clean_triage_proposal(self) -> dict[str, str] | None:
+        """The proposal if it is well formed, else None (never an error for the agent)."""
+        raw = self.cleaned_data.get("triage_proposal") or ""
+        try:
+            value = json.loads(raw) if raw else None
+        except ValueError:
+            return None
+        if not isinstance(value, dict):
+            return None
+        keys = ("text", "type", "category", "urgency")
+        if not all(isinstance(value.get(k), str) and value.get(k) for k in keys):
+            return None
+        return {k: value[k][:2000] for k in keys}
 
 
 class OwnerRateForm(forms.Form):

@@ -213,6 +213,28 @@ def _triage_available() -> bool:
     return apps.is_installed("anju.triage")
 
 
+def _record_triage(user: Any, ticket: Ticket, proposal: dict | None) -> None:
+    """Keep what 自动识别 proposed beside what the agent saved, for retraining."""
+    if not proposal or not _triage_available():
+        return
+    from anju.triage.services import triage_correction_record
+
+    try:
+        triage_correction_record(
+            text=proposal["text"],
+            predicted={k: proposal[k] for k in ("type", "category", "urgency")},
+            corrected={
+                "type": ticket.type,
+                "category": ticket.category,
+                "urgency": ticket.urgency,
+            },
+            actor=user,
+            ticket_id=ticket.pk,
+        )
+    except ApplicationError:
+        pass  # a malformed proposal is not worth failing the intake for
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest) -> HttpResponse:
@@ -275,6 +297,7 @@ def intake(request: HttpRequest) -> HttpResponse:
             except DjangoValidationError as exc:
                 form.add_error(None, error_text(exc))
             else:
+                _record_triage(user, ticket, data.get("triage_proposal"))
                 messages.success(
                     request,
                     _("工单 %(n)s 已登记") % {"n": ticket.number},

@@ -58,6 +58,8 @@
         const sel = $(`#id_${key}`);
         if (sel && data[key]) sel.value = data[key];
       }
+      const kept = $("#id_triage_proposal");
+      if (kept) kept.value = JSON.stringify({ text, type: data.type, category: data.category, urgency: data.urgency });
       const label = (key) => $(`#id_${key}`).selectedOptions[0]?.textContent || "";
       out.textContent = `${btn.dataset.done || "已识别"}：${label("type")} · ${label("category")} · ${label("urgency")}`;
     } finally {
