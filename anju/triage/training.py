@@ -26,7 +26,7 @@ FRESH_PATH = DATA_DIR / "fresh.jsonl"
 
 # Chosen by 5-fold cross-validation on the train split only (see docs/triage.md).
 C = 1.0
-MIN_DF = 1
+MIN_DF = 2
 TEMPERATURE = 4.0
 # Keyword-list and rule-cue tokens ("#…") weigh this much more than one n-gram.
 TOKEN_BOOST = 3.0
