@@ -107,8 +107,8 @@ _FAMILIES: tuple[Family, ...] = (
         EMERGENCY,
         r"冒着?(白|黑|浓|青)?烟|浓烟|黑烟|烟雾|烟很大|烟好大|(好|很|老)大的烟|"
         r"全是烟(?!味|头|熏)|都是烟(?!味|头|熏)|有烟(?!味|头|民|草|花|熏)|烟从|"
-        r"焦糊|焦味|烧焦|糊味|呛得{_G}{{0,4}}(咳|喘|睁不开)|头晕恶心|中毒|smoking|"
-        r"(?<![a-z])smoke(?![a-z])(?! (detector|alarm|sensor))".replace("{_G}", _G),
+        r"焦糊|焦味|烧焦|糊味|头晕恶心|中毒|smoking|"
+        r"(?<![a-z])smoke(?![a-z])(?! (detector|alarm|sensor))",
     ),
     Family(
         "gas",

@@ -109,3 +109,20 @@ def test_export_writes_corrections_as_corpus_shaped_jsonl(agent):
     assert rows[1]["ticket_id"] == 12
     changed = [json.loads(line) for line in out_changed.getvalue().splitlines()]
     assert [r["text"] for r in changed] == ["楼下狗叫"]
+
+
+def test_more_lines_than_one_batch_keep_their_order_and_line_numbers():
+    # given 300 lines (more than one batch of 256) with a bad line in each batch
+    lines = [json.dumps({"id": n, "text": "楼道灯坏了"}) for n in range(300)]
+    lines[10] = "not json"
+    lines[280] = json.dumps({"id": 280, "text": ""})
+    # when they go through the command
+    answers = run_triage("\n".join(lines) + "\n")
+    # then one answer per line, in order, errors with their own line numbers
+    assert len(answers) == 300
+    assert answers[10]["error"] == {**answers[10]["error"], "line": 11}
+    assert answers[280]["error"]["code"] == "triage_text_required"
+    assert answers[280]["error"]["line"] == 281
+    assert [a["id"] for a in answers if "id" in a] == [
+        n for n in range(300) if n not in (10, 280)
+    ]
