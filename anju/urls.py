@@ -26,6 +26,7 @@ urlpatterns = [
     path("portal/notifications/", include("anju.notifications.portal_urls")),
     path("portal/tickets/", include("anju.servicedesk.portal_urls")),
     path("servicedesk/", include("anju.servicedesk.urls")),
+    path("billing/callback/", include("anju.billing.callback_urls")),
     path("portal/", include("anju.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),

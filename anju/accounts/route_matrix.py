@@ -157,6 +157,9 @@ ROUTES: dict[str, str] = {
     # billing API: read bills/payments (owners their own houses'); POST records a payment
     "bill-list": "billing.view|owner",
     "payment-list": "billing.view|owner",
+    # online payment: providers call back unauthenticated; the signature is the check
+    "billing_callback:wechat": PUBLIC,
+    "billing_callback:alipay": PUBLIC,
     # Django admin: its own login, for accounts flagged is_staff only.
     "admin:login": PUBLIC,
     "admin:logout": PUBLIC,

@@ -70,3 +70,25 @@ class DiscountKind(models.TextChoices):
     COMPENSATION = "compensation", _("赔偿减免")
     PREPAYMENT = "prepayment", _("预缴优惠")
     OTHER = "other", _("其他减免")
+
+
+class PayProvider(models.TextChoices):
+    """Online payment providers (anju.billing.online)."""
+
+    WECHAT = "wechat", _("微信支付")
+    ALIPAY = "alipay", _("支付宝")
+    # development only (`make run`), refused by the production settings
+    SANDBOX = "sandbox", _("模拟支付")
+
+
+class IntentStatus(models.TextChoices):
+    CREATED = "created", _("待支付")  # order created, waiting for the provider
+    PAID = "paid", _("已支付")  # verified callback recorded the payment
+    FAILED = "failed", _("支付失败")  # the provider closed or refused the order
+    # not paid in time; a paid callback arriving later still settles it
+    EXPIRED = "expired", _("已过期")
+
+
+class IntentPurpose(models.TextChoices):
+    BILLS = "bills", _("缴纳账单")  # the chosen (or all) unpaid lines
+    PREPAY = "prepay", _("预缴物业费")  # N months ahead, kept as prepayment credit

@@ -24,9 +24,12 @@ from .choices import (
     Cycle,
     DiscountKind,
     FeeKind,
+    IntentPurpose,
+    IntentStatus,
     LineKind,
     LineStatus,
     PaymentKind,
+    PayProvider,
     RunStatus,
 )
 
@@ -650,3 +653,94 @@ class Receipt(AppendOnly):
 
     def __str__(self) -> str:
         return self.number
+
+
+class PaymentIntent(AppendOnly):
+    """An online payment order (在线支付订单) of a house: what the owner chose to pay,
+    the provider's order, and the payment its verified callback recorded."""
+
+    company = models.ForeignKey(
+        "estates.Company",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("公司"),
+    )
+    community = models.ForeignKey(
+        "estates.Community",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("小区"),
+    )
+    house = models.ForeignKey(
+        "estates.House",
+        on_delete=models.PROTECT,
+        related_name="payment_intents",
+        verbose_name=_("房屋"),
+    )
+    purpose = models.CharField(
+        _("用途"),
+        max_length=10,
+        choices=IntentPurpose.choices,
+        default=IntentPurpose.BILLS,
+    )
+    amount = money_field(_("金额"))
+    # The bill lines chosen (all unpaid lines when the owner pays everything); empty
+    # for a prepayment, which is kept as the house's credit.
+    line_ids = models.JSONField(_("所选明细"), default=list, blank=True)
+    months = models.PositiveSmallIntegerField(_("预缴月数"), default=0)
+    provider = models.CharField(
+        _("支付渠道"), max_length=10, choices=PayProvider.choices
+    )
+    out_trade_no = models.CharField(_("商户订单号"), max_length=32, unique=True)
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=IntentStatus.choices,
+        default=IntentStatus.CREATED,
+    )
+    provider_txn_id = models.CharField(_("支付流水号"), max_length=64, blank=True)
+    payment = models.OneToOneField(
+        Payment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="intent",
+        verbose_name=_("收款"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("发起人"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    expires_at = models.DateTimeField(_("失效时间"))
+    paid_at = models.DateTimeField(_("支付时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+
+    scope_community = "community"
+    scope_owner_house = "house"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="payment_intent_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="paid")
+                | (Q(payment__isnull=False) & ~Q(provider_txn_id="")),
+                name="payment_intent_paid_has_payment",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["house", "status"], name="payment_intent_house_status"
+            ),
+        ]
+        verbose_name = _("在线支付订单")
+        verbose_name_plural = _("在线支付订单")
+
+    def __str__(self) -> str:
+        return self.out_trade_no

@@ -826,6 +826,29 @@ def payment_record(
     allowed, anything left over kept as an explicit prepayment credit; the same
     idempotency key twice returns the first payment and records nothing."""
     _require(actor, "billing.change", community.pk)
+    return payment_record_authorized(
+        community=community,
+        house=house,
+        amount=amount,
+        channel=channel,
+        idempotency_key=idempotency_key,
+        actor=actor,
+        line_ids=line_ids,
+    )
+
+
+def payment_record_authorized(
+    *,
+    community: Community,
+    house: House,
+    amount: Decimal | str,
+    channel: str,
+    idempotency_key: str,
+    actor: Any,
+    line_ids: Sequence[int] | None = None,
+) -> Payment:
+    """`payment_record` for a caller that has authorised the payment itself: a
+    verified provider callback (anju.billing.online), whose actor holds no role."""
     if house.community_id != community.pk:
         raise NotFound("房屋不存在或无权访问", code="house_not_found")
     value = money(amount)

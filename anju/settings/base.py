@@ -307,3 +307,33 @@ _ = _  # gettext_lazy is imported for settings that need lazy labels
 # Lockout is keyed on the username only: a whole service centre shares one NAT address,
 # so locking by IP would lock every agent out at once (axes.W006 says the opposite).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# --- Online payment (docs/billing.md, "Online payment") ----------------------------
+# Providers the owner portal offers: wechat, alipay; sandbox only for development.
+ANJU_PAY_PROVIDERS = env_list("ANJU_PAY_PROVIDERS")
+# Public https origin the providers call back (notify_url); empty: the request's own.
+ANJU_PAY_NOTIFY_BASE_URL = os.environ.get("ANJU_PAY_NOTIFY_BASE_URL", "")
+ANJU_PAY_ORDER_MINUTES = int(os.environ.get("ANJU_PAY_ORDER_MINUTES", "30"))
+ANJU_PAY_CALLBACK_TOLERANCE_SECONDS = 300  # callback timestamps within ±5 minutes
+# Keys are read from files (never from the repository or the environment itself).
+ANJU_WECHATPAY = {
+    "mchid": os.environ.get("ANJU_WECHATPAY_MCHID", ""),
+    "appid": os.environ.get("ANJU_WECHATPAY_APPID", ""),
+    "merchant_serial": os.environ.get("ANJU_WECHATPAY_MERCHANT_SERIAL", ""),
+    "private_key_file": os.environ.get("ANJU_WECHATPAY_PRIVATE_KEY_FILE", ""),
+    "platform_public_key_file": os.environ.get("ANJU_WECHATPAY_PLATFORM_KEY_FILE", ""),
+    "platform_serial": os.environ.get("ANJU_WECHATPAY_PLATFORM_SERIAL", ""),
+    "api_v3_key_file": os.environ.get("ANJU_WECHATPAY_APIV3_KEY_FILE", ""),
+    "base_url": os.environ.get(
+        "ANJU_WECHATPAY_BASE_URL", "https://api.mch.weixin.qq.com"
+    ),
+}
+ANJU_ALIPAY = {
+    "app_id": os.environ.get("ANJU_ALIPAY_APP_ID", ""),
+    "seller_id": os.environ.get("ANJU_ALIPAY_SELLER_ID", ""),
+    "private_key_file": os.environ.get("ANJU_ALIPAY_PRIVATE_KEY_FILE", ""),
+    "alipay_public_key_file": os.environ.get("ANJU_ALIPAY_PUBLIC_KEY_FILE", ""),
+    "gateway": os.environ.get(
+        "ANJU_ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do"
+    ),
+}

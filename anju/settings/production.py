@@ -2,6 +2,8 @@
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -14,3 +16,6 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+if "sandbox" in ANJU_PAY_PROVIDERS:  # noqa: F405
+    # The sandbox lets anyone mark a bill paid without paying: development only.
+    raise ImproperlyConfigured("ANJU_PAY_PROVIDERS must not include sandbox")
