@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.labels import choice_label
 from anju.core.masking import mask_phone
 from anju.core.querysets import ScopedQuerySet
 
@@ -199,6 +200,23 @@ class Ticket(models.Model):
     @property
     def contact_phone_masked(self) -> str:
         return mask_phone(self.contact_phone)
+
+    # Labels for list pages (get_FOO_display rebuilds the choices on every call).
+    @property
+    def type_label(self) -> str:
+        return choice_label(TicketType, self.type)
+
+    @property
+    def category_label(self) -> str:
+        return choice_label(Category, self.category)
+
+    @property
+    def urgency_label(self) -> str:
+        return choice_label(Urgency, self.urgency)
+
+    @property
+    def status_label(self) -> str:
+        return choice_label(Status, self.status)
 
     def can_move_to(self, status: str) -> bool:
         return status in TRANSITIONS.get(self.status, frozenset())

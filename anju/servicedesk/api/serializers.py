@@ -34,7 +34,7 @@ class TicketSerializer(CachedFieldsMixin, serializers.ModelSerializer):
     contact_phone = serializers.SerializerMethodField()
     house_number = serializers.CharField(source="house.number", default="")
     assignee_name = serializers.SerializerMethodField()
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = serializers.CharField(read_only=True)
 
     class Meta:
         model = Ticket
