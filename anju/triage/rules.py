@@ -2,8 +2,8 @@
 hypothetical handling.
 
 The linear model learns urgency from the corpus; these rules make sure that a message
-that names a danger *now* (trapped, fire, smoke, gas smell, sparks, flooding, injury,
-things falling on people) is never rated below `emergency`, and that "没有漏气",
+that names a danger *now* (trapped, fire, smoke, gas smell, sparks, flooding, injury, a crime
+going on, things falling on people) is never rated below `emergency`, and that "没有漏气",
 "不是着火", "上次着火的事", "万一着火", "急得跟着了火似的", "消防演习" or "困人请按警铃的贴纸"
 do not raise it. Rules read the normalised text (see text.normalize).
 
@@ -32,8 +32,12 @@ def _gap(n: int) -> str:
     return f"{_G}{{0,{n}}}"
 
 
+# A gap that holds no passive 被: "电动车在车棚被偷了" is a theft that happened.
+_NB = r"(?:(?!被)[^，,。.!！?？;；\s~…])"
+
+
 # Lifts, with the usual typos and homophones of voice input and the English words.
-LIFT = r"(?:电梯|电体|电t|电题|电第|点梯|扶梯|货梯|客梯|轿厢|[一二两三四1-4]号梯|lift|elevator)"
+LIFT = r"(?:电梯|电体|电悌|电t|电题|电第|点梯|扶梯|货梯|客梯|轿厢|𨋢|[一二两三四1-4]号梯|lift|elevator)"
 # A gap after a lift word that does not wander into its parts (电梯里的灯坏了 is no lift out).
 _LG = r"(?:(?!按钮|按键|的|里|间|口|灯|空调|电话|镜|扇)[^，,。.!！?？;；\s~…])"
 # Words that say a lift stopped or will not open (context for the ambiguous trapped cues).
@@ -64,6 +68,8 @@ class Family:
     hypothetical_applies: bool = (
         True  # hazards are possible by nature: 怕/可能 keep them
     )
+    # a danger that keeps coming back (天天上来砸我家门) is a complaint, not an event now
+    chronic_applies: bool = False
 
 
 _FAMILIES: tuple[Family, ...] = (
@@ -105,19 +111,29 @@ _FAMILIES: tuple[Family, ...] = (
     Family(
         "smoke",
         EMERGENCY,
-        r"冒着?(白|黑|浓|青)?烟|浓烟|黑烟|烟雾|烟很大|烟好大|(好|很|老)大的烟|"
+        r"冒着?(白|黑|浓|青|灰)?烟|冒出(一股|一阵|好多|大量)?(白|黑|浓|青|灰)?烟|浓烟|黑烟|"
+        r"烟雾(?!报警|探测|感应|传感)|烟很大|烟好大|(好|很|老)大的烟|"
         r"全是烟(?!味|头|熏)|都是烟(?!味|头|熏)|有烟(?!味|头|民|草|花|熏)|烟从|"
+        rf"烟{_gap(4)}(冒出来|窜出来|涌出来|往外冒|往外窜|往外涌)|"
         r"焦糊|焦味|烧焦|糊味|头晕恶心|中毒|smoking|"
         r"(?<![a-z])smoke(?![a-z])(?! (detector|alarm|sensor))",
     ),
     Family(
         "gas",
         EMERGENCY,
-        r"(煤气|燃气|天然气|煤起|液化气)的?(味|气味)|(?<!胎)(?<!轮胎)漏气(?!的?报警)|"
-        r"泄漏|泄露|臭鸡蛋味|嘶嘶|漏(煤|燃|天然|液化)气|"
-        rf"(燃气|煤气|天然气|液化气)(管道|管|立管|表|灶|阀|罐|瓶|接头|软管)?{_gap(6)}"
+        r"(煤气|燃气|天然气|煤起|媒气|煤汽|燃汽|液化气)的?(味|气味)|"
+        r"(?<!胎)(?<!轮胎)(漏气|漏器|漏汽)(?!的?报警)|"
+        r"泄漏|泄露|嘶嘶|漏(煤|燃|天然|液化|媒)(气|器|汽)|"
+        rf"(燃气|煤气|媒气|天然气|液化气)(管道|管|立管|表|灶|阀|罐|瓶|接头|软管)?{_gap(6)}"
         r"(漏|泄|断|破|裂|挖断|砸坏)(?!费|交|缴|气的?报警)|"
         r"gas leak|leaking gas|smell(s|ing)? (of )?gas|gas smell",
+    ),
+    Family(
+        "gas",
+        EMERGENCY,
+        rf"臭鸡蛋{_gap(2)}(味|气)",
+        # rotten eggs from the tap, a drain or the bins is no gas leak
+        exclude=r"自来水|水龙头|喝|下水|地漏|马桶|化粪池|垃圾|鸡蛋坏|坏鸡蛋",
     ),
     Family(
         "gas",
@@ -154,7 +170,7 @@ _FAMILIES: tuple[Family, ...] = (
         "sparks",
         EMERGENCY,
         r"(?<!焊)火花|(?<!焊)火星|短路|触电|"
-        r"被电(?!动|瓶|车|费|梯|话|视|脑|工|表)|电到|漏电|啪啪响|"
+        r"被电(?!动|瓶|车|费|梯|话|视|脑|工|表)|电到|漏电(?!保护|开关|断路|测试)|啪啪响|"
         r"sparks?(?![a-z])|sparking|electric shock|got shocked",
     ),
     Family(
@@ -168,7 +184,9 @@ _FAMILIES: tuple[Family, ...] = (
         "injury",
         EMERGENCY,
         r"(?<![猫狗鸟])受伤|砸伤|咬伤|摔伤|烫伤|划伤|割伤|撞伤|"
-        rf"流{_gap(4)}血|出血|见血|是血|头破|打破了?头|骨折|摔断|腿{_gap(4)}断|"
+        rf"流{_gap(4)}血|出血|见血|是血|血流|止不住血|血止不住|头破|打破了?头|骨折|摔断|"
+        rf"腿{_gap(4)}断|(划|割|刮|剌)(破|开)(了)?{_gap(2)}(腿|手|头|脚|脸|胳膊|口子|动脉)|"
+        rf"伤口{_gap(2)}(很深|好深|很大|好大)|"
         r"晕倒|昏倒|昏迷|晕过去|抽搐|心脏病|中风|跳楼|坠楼|溺水|落水(?!口|管)|在水里扑腾|"
         r"(要|想|像要)跳(楼|下去)?(?!绳|舞|高|远)|轻生|自杀|"
         rf"爬到了?{_gap(6)}(栏杆|护栏|窗|阳台){_gap(2)}外|"
@@ -201,6 +219,22 @@ _FAMILIES: tuple[Family, ...] = (
         r"(在)?(砸|踹|撞)(我家)?门|踹开|"
         r"在撬|撬我家|撬门|进小偷|咬人|咬了|跟踪|一直跟着|"
         r"break(ing)? into|breaking in|burglar|intruder",
+        chronic_applies=True,
+    ),
+    # crimes in progress: someone smashing, prising, stealing or robbing now
+    Family(
+        "crime",
+        EMERGENCY,
+        rf"(正在|人在|还在|当场|贼在|偷在){_NB}{{0,6}}"
+        r"(砸|撬|偷|抢|盗|划)(?!墙|地|柱|砖|偷|懒|倒|排|接|停|拍|看|听|跑|车位|位|购|着|先|救|红包|票|痕)|"
+        rf"(正在|人在|还在){_NB}{{0,4}}打(人|架|起来|老人|孩子|小孩|我|他|她)|"
+        r"(?<!被)(砸|撬)(车窗|车门|窗户|窗玻璃|玻璃窗)|抢劫|抢包|抢手机|入室|行窃|"
+        rf"(小偷|贼|窃贼){_gap(4)}(还在|正在|在|进|跑)|"
+        r"(thie(f|ves)|robbers?|someone|people|men|guys) .{0,20}"
+        r"(stealing|breaking into|smashing|robbing)|robbery|being robbed",
+        exclude=rf"监控{_G}{{0,4}}(拍到|能|调|查)|好几(家|次|辆|个)|加强巡逻|防范|防盗|最近|"
+        r"抢修|抢险|抢救",
+        chronic_applies=True,
     ),
     Family(
         "falling",
@@ -214,11 +248,35 @@ _FAMILIES: tuple[Family, ...] = (
         EMERGENCY,
         r"砸在我(脚边|身边|面前|旁边|跟前|脚下)",
     ),
+    # An object that has just fallen where people are, or hangs about to fall onto a
+    # place where people are now, is an emergency (loose high up with nobody below,
+    # or already cordoned off, is an urgent hazard below).
+    Family(
+        "falling",
+        EMERGENCY,
+        r"挂着|挂在(上面|上头|半空|空中|那|框上|树上|边上|外面|墙上)|吊在(半空|空中|上面|那)|"
+        r"吊着|悬着|悬在|荡来荡去|晃来晃去|晃荡|晃悠|在晃|摇摇晃晃|风一吹就晃|"
+        r"(掉|刮|吹|脱|塌)(下来|落|开)了?一半|耷拉|要掉不掉|"
+        rf"随时{_gap(4)}(掉|砸|倒|塌|下来|脱落|飞下来)|(快|要)(掉|倒|塌)(下来|了)|"
+        rf"往(外|下|路|人行道|这边|那边){_gap(2)}(歪|倒|斜)|"
+        rf"刚(才|刚)?{_gap(6)}(掉|砸|落)下来|掉下来(了)?{_gap(2)}(几|一|两|好几|一大)(块|片|根|个)|"
+        r"往下(掉|落|砸)|砸下来|"
+        rf"(砸|掉)(在|到){_gap(8)}(旁边|边上|脚边|身边|面前|跟前)|"
+        r"hanging|swinging|about to fall|falling (down|off)",
+        context=("people_now", "broken"),
+        exclude=r"烟头|果皮|瓜子|树叶|落叶|叶子|花瓣|杨絮|柳絮|虫|鸟屎|口水|灰尘|"
+        r"已经?(拉|围|封|设)(了|好|上)?(警戒线|围挡|起来)|(拉|围|封)(好|起来)了|"
+        r"拉了警戒线|cordoned",
+        inside_negation=False,
+        hypothetical_applies=False,
+        chronic_applies=True,
+    ),
     # ── urgent: no water / power, lifts out, sewage, falling hazards, locked out … ─
     Family(
         "no_water",
         URGENT,
-        rf"停水|断水|(?<![表卡车瓶池机])没水|没有水|冇水|没得水|么得水|无水|一滴水|"
+        rf"停水|断水|(?<![表卡车瓶池机])没水|没有水|冇水|没得水|么得水|莫得水|无水|一滴水|"
+        r"一点水(也|都)(没|冇|莫)|"
         rf"水压{_gap(3)}(低|小)|不出水|"
         rf"(只|就)滴几滴|(什么时候|啥时候|几点|还没|还不|怎么还不){_gap(2)}(来水|通水|供水)|"
         r"no water|water (is )?(off|cut)",
@@ -228,7 +286,7 @@ _FAMILIES: tuple[Family, ...] = (
         "no_power",
         URGENT,
         rf"(家|屋|楼|层|单元|小区|全|都|整|我们|突然|期|区|栋){_gap(6)}"
-        r"(?<![灯卡表车瓶池机扇座铃器话])(没电|停电|没有电|冇电|全黑|断电|没得电)|"
+        r"(?<![灯卡表车瓶池机扇座铃器话])(没电|停电|没有电|冇电|全黑|断电|没得电|莫得电|么得电)|"
         rf"跳闸|停电了|停电|一推(上去)?就跳|推不上去|"
         rf"(什么时候|啥时候|几点|还没|还不|怎么还不){_gap(2)}(来电|通电|供电)|"
         rf"(整个|全)(小区|楼|栋|单元){_gap(10)}(不亮|黑)|"
@@ -239,7 +297,8 @@ _FAMILIES: tuple[Family, ...] = (
         "lift_out",
         URGENT,
         rf"{LIFT}{_LG}{{0,8}}(坏|怀了|遭了|罢工|停|不动|不得动|不运行|不走|用不了|不能用|"
-        r"没反应|故障|失灵|趴窝|黑屏|没电|关不上|关不了|开着不关|开不了|不开门|e\d|报错)|"
+        r"没反应|故障|失灵|趴窝|黑屏|没电|关不上|关不了|开着不关|开不了|不开门|e\d|报错|"
+        r"唔郁|唔得|坏咗|停咗|唔埋)|"
         rf"(所有|两部|几部|全部|都|整栋){_gap(2)}{LIFT}|"
         rf"{LIFT}{_gap(10)}(什么时候|啥时候|何时|几时){_gap(4)}(修好|能用|恢复|好)|"
         r"out of (service|order)|not working|"
@@ -252,12 +311,14 @@ _FAMILIES: tuple[Family, ...] = (
         rf"反水|返水|倒灌|冒污水|(反|返|倒|冒|漾|涌|溢){_gap(2)}(污水|脏水|粪水|臭水|黑水|粪)|"
         rf"往上(冒|返|反|涌){_gap(1)}(水|污|粪)|检查井{_gap(6)}(溢|冒)|化粪池{_gap(4)}(满|溢|冒)|"
         rf"(污|粪|脏)水{_gap(8)}(冒|溢|倒|漫|涌|流得)|(水|污|粪){_gap(4)}(溢|漫)出|"
+        rf"(冒|涌|返|反|溢)(出来|上来){_gap(8)}(污水|脏水|粪水|臭水|黑水)|"
         r"往外(溢|冒|涌)|sewage",
     ),
     Family(
         "hazard",
         URGENT,
-        rf"要掉|快掉|要掉不掉|随时{_gap(6)}(掉|砸|倒|塌|飞|断|下来)|(可能|会)(会)?掉下来|"
+        rf"要掉|快掉|要掉不掉|随时{_gap(6)}(掉|砸|倒|塌|飞|断|下来|脱落)|(可能|会)(会)?掉下来|"
+        r"manhole|"
         rf"怕{_gap(2)}(砸|掉)|掉下来{_gap(2)}砸|砸{_gap(2)}(人|到人)怎么办|快断|要断|"
         r"摇摇晃晃|晃晃悠悠|晃荡|风一吹就(晃|动|响)|要塌|快塌|快倒|要倒(?![车垃水好几])|"
         rf"(松|松动|松脱|脱开|脱落|翘起|断了|裂了){_gap(12)}(晃|掉|挂|吊|砸)|"
@@ -275,10 +336,19 @@ _FAMILIES: tuple[Family, ...] = (
         rf"(线头|电线|裸线|铜线){_gap(6)}(露|裸露|耷拉|垂)|exposed wires?|"
         rf"(外机|空调|广告牌|招牌|灯|树|杆|墙|柜|架|支架){_gap(4)}歪|"
         rf"(还在|正在|在|一直在?|不停地?|不断){_gap(2)}往下(掉|扔|丢|砸|落)|"
-        r"脱落|空鼓",
+        rf"脱落|空鼓|(护栏|栏杆){_gap(4)}(断|松|倒|没了|缺了)",
         inside_negation=False,
         hypothetical_applies=False,
         context=("people",),
+    ),
+    Family(
+        "hazard",
+        URGENT,
+        r"耷拉",
+        inside_negation=False,
+        hypothetical_applies=False,
+        # a ceiling panel or a branch hanging down, not a mailbox flap or a plant
+        exclude=r"信报箱|合页|柜|抽屉|耳朵|叶子|花|脑袋|眼皮|衣服",
     ),
     Family(
         "hazard",
@@ -301,7 +371,7 @@ _FAMILIES: tuple[Family, ...] = (
     Family(
         "leak_into_home",
         URGENT,
-        rf"漏(水)?(到|进){_gap(4)}(我家|她家|他家|楼下|家里|吊顶|天花板|屋里|电表)|"
+        rf"(漏|渗)(水)?(到|进){_gap(4)}(我家|她家|他家|楼下|家里|吊顶|天花板|屋里|电表|厨房|卧室|客厅|卫生间)|"
         rf"往我家(流|滴|漏|渗)|严重渗漏|渗漏严重|一下雨就漏|"
         rf"(天花板|吊顶|顶上|屋顶|房顶|顶棚|墙上){_gap(6)}(一直|在|往下)?{_gap(2)}(滴|渗|漏|流|淌)水?|"
         rf"(家|屋|卧室|客厅|房|顶楼|顶层|室内|床){_gap(6)}漏雨|漏雨{_gap(6)}(家|屋|卧室|客厅|房|床)|"
@@ -315,7 +385,7 @@ _FAMILIES: tuple[Family, ...] = (
         URGENT,
         rf"(?<![柜箱])(门|门禁|单元门|大门|道闸|闸|杆|出口|入口){_gap(14)}"
         r"(进不去|进不来|出不去|锁死|抬不起|堵死)|进不来也出不去|进不去也出不来|出不去也进不来|"
-        rf"(关|锁|堵|挡)在(外面|门外|外头|外边)|(进不了|回不了)(家|门|楼)|locked out",
+        rf"(关|锁|堵|挡)在{_gap(2)}(外面|门外|外头|外边)|(进不了|回不了)(家|门|楼)|locked out",
         inside_negation=False,
     ),
     Family(
@@ -359,6 +429,7 @@ _FIGURATIVE_AFTER = re.compile(r"^.{0,1}(三丈|冒三丈)")
 # A sign, sticker or instruction that names the danger: 困人请按警铃的贴纸, 着火时请勿乘梯.
 _SIGN_AFTER = re.compile(
     r"^.{0,8}?(贴纸|牌子|标志|标识|提示|字样|标语|告示|海报|须知|宣传|警示)|"
+    r"^.{0,2}(逃生|疏散|路线|应急|预案|保险|保护器)|"
     r"^.{0,2}(请按|请勿|请拨|时请|时要|时应|时怎么|时该|怎么办|怎么处理|该怎么|应该怎么|的话)"
 )
 # "停电的时候就没照明了": a condition, not an event.
@@ -378,13 +449,13 @@ _PAST_EVENT = re.compile(
 )
 # … unless the clause says it is still going on.
 _ONGOING = re.compile(
-    r"还在|仍在|仍然|正在|一直|到现在|至今|开始|又|[日天晚号月周]起|以来|未恢复|still|now|since"
+    r"还在|仍在|仍然|正在|一直|到现在|至今|开始|又|[日天晚号月周时点]起|以来|未恢复|still|now|since"
 )
 # … and in the clause after it: "自昨日起全部停运，至今未恢复".
 _CONTINUES = re.compile(r"至今|到现在|未恢复|仍然|仍未|still")
 # A fault that keeps coming back is a complaint about the past, not trouble now.
 _CHRONIC = re.compile(
-    r"经常|三天两头|天天|老是|总是|每次|动不动|隔三差五|修了又|修完又|老坏"
+    r"经常|三天两头|天天|老是|总是|每次|每天|每晚|动不动|隔三差五|修了又|修完又|老坏"
 )
 # Afterwards: who pays for the damage (停电都不通知，冰箱的东西全坏了，谁来赔).
 _AFTERMATH = re.compile(r"谁来?赔|赔偿|赔钱|理赔|损失怎么算")
@@ -399,6 +470,18 @@ _CONTEXTS = {
         r"下边(就)?是|下方(为|是)|people|kids?|children"
     ),
     "loose": re.compile(r"松|断|裂|挂|吊|掉|脱|翘|歪|碎|风|掀"),
+    # people where it would land, said in the message (a bike shed or a car park is not)
+    "people_now": re.compile(
+        r"人来人往|(?<!没)(?<!没有)有人|(好多|很多|全是|都是|不少|一堆|大家)(人)?(在|进出|经过|走)|"
+        r"(全是|都是|好多|很多|不少)人|行人|路人|人在(走|过|玩|等|排队)|有人(走|经过|路过)|"
+        r"小孩|孩子|儿童|小朋友|学生|老人|幼儿园|游乐|沙坑|接孩子|放学|上学|公交站|站台|"
+        r"人群|(差点|险些)(被)?砸(到|着)?(人|我|他|她|孩|小孩|老人)|people|kids|children|pedestrians|someone"
+    ),
+    # something broken, loose or blown by the wind (a kite hanging in a tree is not)
+    "broken": re.compile(
+        r"松|断|裂|脱|翘|碎|坏|歪|塌|锈|掀|掉|砸|大风|风吹|风刮|被风|台风|刮风|刮下|"
+        r"loose|broken|cracked|wind"
+    ),
     "gas": re.compile(r"燃气|煤气|天然气|液化气|gas"),
 }
 # … or a hypothesis, a plan, advice or news from elsewhere.
@@ -408,7 +491,7 @@ _HYPOTHETICAL = re.compile(
     r"科普|培训|讲座|知识|注意事项|听说|据说|听"
     + _G
     + r"{0,6}说|新闻|外地|别的小区|网上|视频|"
-    r"电视|电影|游戏|if |in case|what if"
+    r"电视|电影|游戏|谣言|传言|辟谣|群里说|群里有人说|if |in case|what if"
 )
 # Planned or announced outages (a notice, not trouble now): 明天停水, 下周停电.
 _PLANNED = re.compile(
@@ -423,7 +506,7 @@ _PRESENT = re.compile(r"了|现在|一直|还|突然|今天|今早|刚|到现在
 # Message-wide: the alarm turned out false, was a drill, or is over.
 _FALSE_ALARM = re.compile(
     r"嘴上说说|说说而已|开玩笑|吓唬|后来才知道|才知道是|原来是|结果是|才发现是|发现是|虚惊|误报|搞错了|看错了|"
-    r"(烤|煮|炒|烧|饭|菜|面包|锅|做饭)" + _G + r"{0,2}糊|不用来了|false alarm"
+    r"(烤|煮|炒|饭|菜|面包|锅|做饭)" + _G + r"{0,2}糊|不用来了|false alarm"
 )
 _DRILL = re.compile(r"演习|演练|drill")
 _REAL_DRILL = re.compile(r"不是演习|不是演练|真的?着|真的?起火")
@@ -440,7 +523,7 @@ _RESOLVED_KIND = {
         r"关了?(总阀|阀门|水阀|总水阀)|(总阀|阀门|水阀)(已经)?(给)?关(了|掉|上|住)"
     ),
 }
-_STILL = re.compile(r"还在|仍在|正在|现在还|still")
+_STILL = re.compile(r"还在|仍在|正在|现在还|一直(在)?往外|still")
 _STILL_NEEDS_HELP = re.compile(
     r"(?<!尽)快来|赶紧|马上|快派|救命|速来|快点|急|hurry|quick"
 )
@@ -563,7 +646,7 @@ def find_cues(normalized: str) -> list[Cue]:
             planned or (family.kind == "lift_out" and _MAINTENANCE.search(text))
         ):
             why = "planned"
-        elif not danger and _CHRONIC.search(text[cs:ce]):
+        elif (not danger or family.chronic_applies) and _CHRONIC.search(text[cs:ce]):
             why = "chronic"
         elif (
             not danger

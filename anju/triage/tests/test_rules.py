@@ -65,7 +65,15 @@ def test_danger_words_that_report_no_danger_now_are_not_emergencies(text, why):
     ("text", "kind"),
     [
         ("单元门禁坏了 门锁死了 一堆人被关在外面进不去", "locked_out"),
-        ("楼道吸顶灯的灯罩松了 吊着一根线在晃 下面是放学的孩子", "hazard"),
+        ("楼道吸顶灯的灯罩松了 吊着一根线在晃 晚上没人走", "hazard"),
+        ("外墙有一片瓷砖鼓起来了，就在单元门正上方，看着随时会脱落", "hazard"),
+        ("楼前那棵梧桐树有根大树枝裂开了耷拉着，下面是自行车棚", "hazard"),
+        ("天台护栏锈断了一截，小孩经常跑上去玩，太危险了", "hazard"),
+        ("厨房水槽里冒出来楼上的污水 还有菜叶子 太恶心了 2-2-101", "sewage"),
+        ("11栋3单元整个单元都莫得电了，屋头电暖气也用不成，搞快点来看哈嘛", "no_power"),
+        ("阿拉屋里厢水龙头一点水也没了，楼下人家有水的", "no_water"),
+        ("3座部𨋢道門閂唔埋，停咗喺地下唔郁，快啲搵人嚟整", "lift_out"),
+        ("单元门禁坏了，刷卡刷脸都打不开，我们十几户都被关在楼外面", "locked_out"),
         ("进北门那段路的井盖不见了 就剩一个黑窟窿", "hazard"),
         ("电体又坏了 按了半天没反应 5栋", "lift_out"),
         ("the lift in block 9 has been out of service since monday", "lift_out"),
@@ -103,6 +111,68 @@ def test_a_negated_fault_word_is_not_a_cue_but_a_lack_is():
     # "没水" names the trouble itself; "不是没水" denies it
     assert [c.negated for c in find_cues(normalize("家里没水了"))] == [""]
     assert find_cues(normalize("不是没水，是水压有点小"))[0].negated == "negation"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # smoke from anywhere
+        ("我家楼下那户门缝里一直往外冒黑烟，敲门没人应，闻着像塑料烧糊了", "smoke"),
+        ("地库配电房门口有烟冒出来 一股焦味", "smoke"),
+        # gas by its smell, with the typos of voice input
+        ("我家里有股臭鸡蛋的味到 是不是漏器了 孙子说味道很重", "gas"),
+        ("厨房一股媒气味 打火都不敢打", "gas"),
+        # injuries that bleed
+        ("孩子在滑梯上被翘起来的铁皮划破了腿，血流不止，现在还在那", "injury"),
+        ("我爸在楼道摔了一跤 手上割破了个大口子 止不住血", "injury"),
+        # crimes in progress
+        ("停车场有两个人正在砸车窗偷东西，白色的车，保安亭没人", "crime"),
+        ("有小偷在撬3栋的快递柜 现在还在 快叫保安", "crime"),
+        ("Two guys are breaking into cars in the B2 car park right now", "crime"),
+        # an object that has just fallen where people are, or hangs over them
+        ("单元门口上面的玻璃雨棚碎了，刚掉下来几块碎玻璃，底下人来人往的", "falling"),
+        (
+            "楼顶的广告牌被风刮下来一半，吊在半空中荡来荡去，正下方就是幼儿园门口",
+            "falling",
+        ),
+        ("主路那棵大树被风刮断了，还有一根大枝挂着随时掉，路上全是人", "falling"),
+    ],
+)
+def test_new_danger_wordings_are_emergencies(text, kind):
+    # when an owner names smoke, gas by its smell, a bleeding cut, a crime going on
+    # or something falling over people
+    result = classify(text)
+    # then it is an emergency decided by a cue of that concept
+    assert result["urgency"] == "emergency"
+    assert kind in {c["kind"] for c in result["cues"]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the same words that report no danger now
+        "烟雾报警器一直滴滴叫，家里没烟也没人抽烟，估计是电池没电了，请问怎么换",
+        "小朋友们画的火灾逃生路线图贴在单元门上了，好可爱，谢谢物业组织这个活动",
+        "漏电保护器是不是每个月都要按一下测试按钮？家里没出问题",
+        "刚刚群里说的煤气泄露是谣言吧？我们单元没闻到什么味",
+        "楼下邻居天天上来砸我家门骂人，说我家孩子吵，家里老人都被吓到了",
+        "我的电动车在车棚被偷了，监控能调吗",
+        "晚上有人在车棚里偷电瓶 监控拍到了也没人处理",
+        "有人在抢车位 能不能管一管",
+        "楼上装修正在砸墙 声音太大了",
+        "今天自来水一股臭鸡蛋的味儿 烧开了也难闻 到底能不能喝",
+        "楼顶的广告牌被风吹得摇摇晃晃，下面已经拉了警戒线",
+        "树上挂着一个风筝，小孩够不着，能帮忙拿下来吗",
+    ],
+)
+def test_danger_words_without_a_danger_now_stay_below_emergency(text):
+    assert classify(text)["urgency"] != "emergency"
+
+
+def test_a_loose_object_with_nobody_below_is_urgent_not_emergency():
+    # the team's rule: loose high up with no one below is urgent
+    text = "楼顶的广告牌被风吹得摇摇晃晃，快掉了"
+    assert classify(text)["urgency"] == "urgent"
 
 
 def test_batch_answers_are_the_answers_one_by_one():
