@@ -25,6 +25,7 @@ urlpatterns = [
     path("notifications/", include("anju.notifications.urls")),
     path("portal/notifications/", include("anju.notifications.portal_urls")),
     path("portal/tickets/", include("anju.servicedesk.portal_urls")),
+    path("portal/bills/", include("anju.billing.portal_urls")),
     path("servicedesk/", include("anju.servicedesk.urls")),
     path("billing/callback/", include("anju.billing.callback_urls")),
     path("portal/", include("anju.portal.urls")),

@@ -160,6 +160,15 @@ ROUTES: dict[str, str] = {
     # online payment: providers call back unauthenticated; the signature is the check
     "billing_callback:wechat": PUBLIC,
     "billing_callback:alipay": PUBLIC,
+    # owner portal: bills, online payment (sandbox cashier in development), records
+    "portal_billing:bill_list": OWNER,
+    "portal_billing:pay": OWNER,
+    "portal_billing:prepay": OWNER,
+    "portal_billing:payment_list": OWNER,
+    "portal_billing:receipt_list": OWNER,
+    "portal_billing:intent_detail": OWNER,
+    "portal_billing:intent_check": OWNER,
+    "portal_billing:sandbox_pay": OWNER,
     # Django admin: its own login, for accounts flagged is_staff only.
     "admin:login": PUBLIC,
     "admin:logout": PUBLIC,

@@ -968,12 +968,17 @@ def payment_intent_start(
     base = getattr(settings, "ANJU_PAY_NOTIFY_BASE_URL", "") or notify_base
     from django.urls import reverse
 
+    # The sandbox calls back in-process from its pay page; it has no public URL.
+    notify_url = (
+        ""
+        if intent.provider == PayProvider.SANDBOX
+        else base.rstrip("/") + reverse(f"billing_callback:{intent.provider}")
+    )
     try:
         return provider.create_order(
             intent,
             subject=subject_for(intent),
-            notify_url=base.rstrip("/")
-            + reverse(f"billing_callback:{intent.provider}"),
+            notify_url=notify_url,
             return_url=return_url,
             client_ip=client_ip,
         )

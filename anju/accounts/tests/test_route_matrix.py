@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from anju.accounts import route_matrix
 from anju.accounts.choices import Role
 from anju.accounts.tests.factories import OwnerUserFactory, StaffFactory
+from anju.billing.models import PaymentIntent
 from anju.core.models import AuditAction, AuditEvent
 from anju.estates.choices import ParkingKind, Relation
 from anju.estates.models import (
@@ -77,7 +78,11 @@ MODEL_ALIASES: dict[str, type[models.Model]] = {
     "attachment": TicketAttachment,
 }
 # Routes whose pk names something the name does not say.
-ROUTE_MODELS: dict[str, type[models.Model]] = {}
+ROUTE_MODELS: dict[str, type[models.Model]] = {
+    "portal_billing:intent_detail": PaymentIntent,
+    "portal_billing:intent_check": PaymentIntent,
+    "portal_billing:sandbox_pay": PaymentIntent,
+}
 
 
 def _project_models() -> list[type[models.Model]]:
@@ -239,6 +244,26 @@ def _attachment(world: dict, actor: Any) -> Any:
     )
 
 
+def _payment_intent(world: dict, actor: Any) -> Any:
+    """The owner's sandbox order for the house (waiting for payment)."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    house = world["house"]
+    return PaymentIntent.objects.create(
+        company=house.community.company,
+        community=house.community,
+        house=house,
+        amount=Decimal("300.00"),
+        provider="sandbox",
+        out_trade_no="AJ20260115120000ABCDEF012345",
+        created_by=world["owner"],
+        expires_at=timezone.now() + timedelta(minutes=30),
+    )
+
+
 # Models other apps add register a builder here: label → (builder, one per actor?).
 # A builder gets the world and the requesting user (None for anonymous visitors).
 EXTRA_BUILDERS: dict[str, tuple[Callable[[dict, Any], Any], bool]] = {
@@ -246,6 +271,7 @@ EXTRA_BUILDERS: dict[str, tuple[Callable[[dict, Any], Any], bool]] = {
     "notifications.Notification": (_notification, True),
     "servicedesk.Compensation": (_compensation, False),
     "servicedesk.TicketAttachment": (_attachment, False),
+    "billing.PaymentIntent": (_payment_intent, False),
 }
 
 
