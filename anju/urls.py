@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("anju.accounts.api.urls")),
     path("", include("anju.estates.api.urls")),
     path("", include("anju.billing.api.urls")),
+    path("", include("anju.billing.api.online_urls")),
     path("", include("anju.notifications.api.urls")),
     path("", include("anju.triage.api.urls")),
     path("", include("anju.servicedesk.api.urls")),

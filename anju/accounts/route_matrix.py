@@ -169,6 +169,9 @@ ROUTES: dict[str, str] = {
     "portal_billing:intent_detail": OWNER,
     "portal_billing:intent_check": OWNER,
     "portal_billing:sandbox_pay": OWNER,
+    # online payment orders: owners for their own houses, cashiers for their community
+    "payment-intent-list": "billing.change|owner",
+    "payment-intent-detail": "billing.view|owner",
     # Django admin: its own login, for accounts flagged is_staff only.
     "admin:login": PUBLIC,
     "admin:logout": PUBLIC,

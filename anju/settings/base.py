@@ -242,6 +242,7 @@ SPECTACULAR_SETTINGS = {
         "BillLineKindEnum": "anju.billing.choices.LineKind",
         "PaymentKindEnum": "anju.billing.choices.PaymentKind",
         "PaymentChannelEnum": "anju.billing.choices.Channel",
+        "PaymentIntentStatusEnum": "anju.billing.choices.IntentStatus",
         # service desk: statuses and channels also shared with timelines and inputs
         "TicketStatusEnum": "anju.servicedesk.choices.Status",
         "TicketChannelEnum": "anju.servicedesk.choices.Channel",
