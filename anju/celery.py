@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings.base")
 
@@ -15,5 +16,10 @@ app.conf.beat_schedule = {
     "servicedesk-sla-scan": {
         "task": "anju.servicedesk.tasks.scan_sla_breaches",
         "schedule": 60.0,
+    },
+    # 滞纳金 up to the end of the previous month (only communities that enable them)
+    "billing-late-fees": {
+        "task": "anju.billing.tasks.assess_late_fees",
+        "schedule": crontab(minute=30, hour=2, day_of_month=1),
     },
 }

@@ -2,6 +2,7 @@
 nothing financial can be deleted (corrections are reversals made through services)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Bill,
@@ -20,7 +21,32 @@ from .models import (
 
 @admin.register(BillingPolicy)
 class BillingPolicyAdmin(admin.ModelAdmin):
-    list_display = ("community", "cycle", "vacant_discount_percent")
+    list_display = (
+        "community",
+        "cycle",
+        "vacant_discount_percent",
+        "due_days",
+        "late_fee_enabled",
+        "late_fee_daily_rate",
+        "late_fee_cap_percent",
+        "late_fee_grace_days",
+    )
+    fieldsets = (
+        (None, {"fields": ("community", "cycle", "vacant_discount_percent")}),
+        (_("缴费期限"), {"fields": ("due_days",)}),
+        (
+            _("滞纳金（仅合同约定时启用）"),
+            {
+                "fields": (
+                    "late_fee_enabled",
+                    "late_fee_daily_rate",
+                    "late_fee_cap_percent",
+                    "late_fee_grace_days",
+                    "late_fee_start_date",
+                )
+            },
+        ),
+    )
 
 
 @admin.register(FeeItem)

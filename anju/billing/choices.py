@@ -16,6 +16,8 @@ class FeeKind(models.TextChoices):
     METERED = "metered", _("抄表计费")
     # 一次性：押金、有偿服务、赔偿
     ONE_OFF = "one_off", _("一次性")
+    # 滞纳金：逾期欠费按日费率计收（仅合同约定且小区启用时），由批处理写入
+    LATE_FEE = "late_fee", _("滞纳金")
 
 
 PERIODIC_KINDS = (FeeKind.AREA_BASED, FeeKind.FIXED_MONTHLY)
@@ -37,6 +39,9 @@ class LineKind(models.TextChoices):
     PERIODIC = "periodic", _("周期费用")  # written by a billing run, one per period
     ONE_OFF = "one_off", _("一次性费用")
     REVERSAL = "reversal", _("冲销")  # negative twin of a voided line
+    # 滞纳金: accrued on an overdue periodic/one-off line (`late_fee_of`), never on
+    # another late fee; one per (line, accrued-through day)
+    LATE_FEE = "late_fee", _("滞纳金")
 
 
 class LineStatus(models.TextChoices):
@@ -44,6 +49,12 @@ class LineStatus(models.TextChoices):
     PARTIAL = "partial", _("部分缴纳")
     PAID = "paid", _("已缴清")
     VOID = "void", _("已冲销")  # voided by a reversal line; never deleted
+
+
+# Lines that still owe money (arrears when past their due date).
+OPEN_LINE_STATUSES = (LineStatus.UNPAID, LineStatus.PARTIAL)
+# Lines a late fee may accrue on: charges, never late fees themselves (no compounding).
+LATE_FEE_BASE_KINDS = (LineKind.PERIODIC, LineKind.ONE_OFF)
 
 
 class BillStatus(models.TextChoices):

@@ -86,6 +86,39 @@ class BillingPolicy(models.Model):
         default=ZERO,
         help_text=_("空置房物业费按 (100 − 比例)% 计收；0 表示不减免"),
     )
+    due_days = models.PositiveSmallIntegerField(
+        _("缴费期限(天)"),
+        default=0,
+        help_text=_("到期日 = 计费开始日 + 天数；0 表示计费开始当日到期（预交）"),
+    )
+    # 滞纳金 only where the property service contract says so: off by default.
+    late_fee_enabled = models.BooleanField(_("计收滞纳金"), default=False)
+    late_fee_daily_rate = models.DecimalField(
+        _("滞纳金日费率"),
+        max_digits=6,
+        decimal_places=4,
+        default=Decimal("0.0000"),
+        help_text=_("按欠费本金每日计收，如万分之三填 0.0003"),
+    )
+    late_fee_cap_percent = models.DecimalField(
+        _("滞纳金上限(本金%)"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("每笔欠费的滞纳金累计不超过其本金的该比例；留空表示不设上限"),
+    )
+    late_fee_grace_days = models.PositiveSmallIntegerField(
+        _("滞纳金宽限天数"),
+        default=0,
+        help_text=_("到期后这些天内不计滞纳金"),
+    )
+    late_fee_start_date = models.DateField(
+        _("滞纳金起算日"),
+        null=True,
+        blank=True,
+        help_text=_("合同约定开始计收的日期；此前的逾期天数不计"),
+    )
 
     scope_community = "community"
     objects = ScopedQuerySet.as_manager()
@@ -96,7 +129,17 @@ class BillingPolicy(models.Model):
                 condition=Q(vacant_discount_percent__gte=0)
                 & Q(vacant_discount_percent__lte=100),
                 name="billing_policy_vacant_percent_range",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(late_fee_daily_rate__gte=0)
+                & Q(late_fee_daily_rate__lte=Decimal("0.01")),
+                name="billing_policy_late_fee_rate_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(late_fee_cap_percent__isnull=True)
+                | Q(late_fee_cap_percent__gte=0),
+                name="billing_policy_late_fee_cap_nonnegative",
+            ),
         ]
         verbose_name = _("收费规则")
         verbose_name_plural = _("收费规则")
@@ -357,6 +400,19 @@ class BillLine(AppendOnly):
         related_name="reversed_by",
         verbose_name=_("冲销原明细"),
     )
+    # The day the line falls due: start of the charge + the policy's payment term.
+    # Arrears age and late fees count from here. Kept on the line, so a later policy
+    # change never moves the due date of an issued bill.
+    due_date = models.DateField(_("到期日"))
+    late_fee_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="late_fees",
+        db_index=False,  # the (late_fee_of, period_end) unique index leads with it
+        verbose_name=_("滞纳金所属明细"),
+    )
     created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
 
     scope_community = "bill__community"
@@ -373,12 +429,32 @@ class BillLine(AppendOnly):
             models.CheckConstraint(
                 condition=Q(paid_amount__gte=0), name="bill_line_paid_nonnegative"
             ),
+            # A late fee is accrued once per line and accrued-through day.
+            models.UniqueConstraint(
+                fields=["late_fee_of", "period_end"],
+                condition=Q(kind="late_fee"),
+                name="bill_line_late_fee_unique",
+            ),
+        ]
+        indexes = [
+            # Arrears: the open lines of a house by due date (aging, late fees).
+            models.Index(
+                fields=["house", "due_date"],
+                condition=Q(status__in=["unpaid", "partial"]),
+                name="bill_line_open_idx",
+            ),
         ]
         verbose_name = _("账单明细")
         verbose_name_plural = _("账单明细")
 
     def __str__(self) -> str:
         return f"{self.house_id} {self.description} {self.amount}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.due_date is None:
+            # Services set it from the policy; a line written elsewhere is due at once.
+            self.due_date = self.period_start
+        super().save(*args, **kwargs)
 
     @property
     def outstanding(self) -> Decimal:

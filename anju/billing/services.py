@@ -11,7 +11,7 @@ import bisect
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -217,7 +217,13 @@ LINE_COLUMNS = (
     "paid_amount",
     "status",
     "created_at",
+    "due_date",
 )
+
+
+def due_date_for(policy: BillingPolicy, start: date) -> date:
+    """A charge falls due `due_days` after it starts (0: on its first day, prepaid)."""
+    return start + timedelta(days=policy.due_days)
 
 
 class _Biller:
@@ -244,6 +250,7 @@ class _Biller:
         pct = self.policy.vacant_discount_percent
         self.vacant_rate = (HUNDRED - pct) / HUNDRED if pct else ONE
         self._charges: dict[date | None, Charge | None] = {}
+        self._due: dict[date, date] = {}
         self.preview = RunPreview()
 
     def charge(self, delivered: date | None) -> Charge | None:
@@ -252,6 +259,11 @@ class _Biller:
                 self.period_start, self.period_end, delivered
             )
         return self._charges[delivered]
+
+    def due(self, start: date) -> date:
+        if start not in self._due:
+            self._due[start] = due_date_for(self.policy, start)
+        return self._due[start]
 
     def already_billed(self, low: int, high: int) -> set[int]:
         return set(
@@ -400,6 +412,7 @@ class _Biller:
                         ZERO,
                         LineStatus.UNPAID,
                         now,
+                        self.due(charge.start),
                     ]
                 )
                 self.preview.by_item[item.code] = (
@@ -611,6 +624,7 @@ def one_off_charge_create(
             unit_price=value,
             months=1,
             amount=value,
+            due_date=due_date_for(policy_for(house.community), day),
         )
         audit.record(
             actor=actor,
@@ -651,6 +665,7 @@ def bill_line_void(*, line: BillLine, actor: Any, reason: str) -> BillLine:
             amount=-line.amount,
             status=LineStatus.VOID,
             reversal_of=line,
+            due_date=line.due_date,
         )
         line.status = LineStatus.VOID
         line.save(update_fields=["status"])
