@@ -13,13 +13,31 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import ApplicationError
+from .paging import CappedPaginator
 
 
 class Pagination(pagination.PageNumberPagination):
-    """Page-number pagination; `page_size` may be asked for but never above the cap."""
+    """Page-number pagination; `page_size` may be asked for but never above the cap.
+
+    `count` is exact up to 10,000 (`CappedPaginator`); beyond, it is 10,000 and
+    `count_capped` is true, so a list over a long history never counts all of it."""
 
     page_size_query_param = "page_size"
     max_page_size = settings.ANJU_MAX_PAGE_SIZE
+    django_paginator_class = CappedPaginator
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        response.data["count_capped"] = self.page.paginator.capped
+        return response
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        out = super().get_paginated_response_schema(schema)
+        out["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": "count 达到上限（10000）时为 true",
+        }
+        return out
 
 
 DRF_CODES = {

@@ -19,7 +19,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from anju.core.errors import ApplicationError
 from anju.core.masking import mask_phone
+from anju.core.paging import CappedPaginator, capped_count
 from anju.core.pdf import pdf_response
 from anju.core.pii import can_reveal, pii_reveal
 from anju.estates.choices import Relation
@@ -43,6 +43,7 @@ from .filters import TicketFilter
 from .models import Compensation, Ticket, TicketAttachment
 
 PAGE_SIZE = 50
+TAB_COUNT_CAP = 999  # a queue tab shows "999+" rather than count a whole history
 QUEUES = list(selectors.QUEUE_LABELS)
 
 
@@ -99,19 +100,18 @@ def workbench(request: HttpRequest) -> HttpResponse:
     if queue not in selectors.QUEUE_LABELS:
         queue = selectors.Queue.ALL
     now = timezone.now()
-    tabs = [
-        {
-            "code": code,
-            "label": label,
-            "count": selectors.ticket_queue(
-                user=user, queue=code, community_id=cid, now=now
-            ).count(),
-        }
-        for code, label in selectors.QUEUE_LABELS.items()
-    ]
+    tabs = []
+    for code, label in selectors.QUEUE_LABELS.items():
+        count, capped = capped_count(
+            selectors.ticket_queue(user=user, queue=code, community_id=cid, now=now),
+            TAB_COUNT_CAP,
+        )
+        tabs.append({"code": code, "label": label, "count": count, "capped": capped})
     base = selectors.ticket_queue(user=user, queue=queue, community_id=cid, now=now)
     ticket_filter = TicketFilter(request.GET, queryset=base, request=request)
-    page = Paginator(ticket_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(ticket_filter.qs, PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     can_assign = user.has_role_perm("servicedesk.assign")
     ids = [cid] if cid else list(user.community_ids())
     overdue = set(
