@@ -144,7 +144,7 @@ _FAMILIES: tuple[Family, ...] = (
     Family(
         "flooding",
         EMERGENCY,
-        rf"爆管|爆裂|(管|水箱|暖气片|接头|阀|龙头|水表){_gap(4)}(爆|暴|崩|裂开|破裂|飙)|"
+        rf"爆管|爆裂|(管|水喉|水箱|暖气片|接头|阀|龙头|水表){_gap(4)}(爆|暴|崩|裂开|破裂|飙)|"
         rf"(管|管子|接头){_gap(4)}(断开|断裂|脱落|脱开)|水{_gap(4)}(止不住|堵不住)|"
         r"burst|flood",
     ),
@@ -152,7 +152,7 @@ _FAMILIES: tuple[Family, ...] = (
         "flooding",
         EMERGENCY,
         rf"水{_gap(8)}(漫延|蔓延)|淹了|被淹|水淹|淹到|淹没|水漫金山|"
-        rf"水{_gap(6)}(?<!倒)灌|(往下|往我家|往屋里|往外)(灌|冲)|灌下来|哗哗|发大水|"
+        rf"水{_gap(6)}(?<!倒)灌|(往下|往我家|往屋里|往外)(灌|冲)|灌下来|哗哗(?!的?(水)?(声|响))|发大水|"
         rf"进水了|进水{_gap(6)}(公分|厘米|cm|深)|"
         rf"(水|积水){_gap(6)}(没过|淹过|齐腰|到膝盖|往上涨)|水位{_gap(4)}(涨|上升)|"
         rf"成瀑布|水柱|(管|爆){_gap(8)}喷|water everywhere|"
@@ -184,8 +184,8 @@ _FAMILIES: tuple[Family, ...] = (
         "injury",
         EMERGENCY,
         r"(?<![猫狗鸟])受伤|砸伤|咬伤|摔伤|烫伤|划伤|割伤|撞伤|"
-        rf"流{_gap(4)}血|出血|见血|是血|血流|止不住血|血止不住|头破|打破了?头|骨折|摔断|"
-        rf"腿{_gap(4)}断|(划|割|刮|剌)(破|开)(了)?{_gap(2)}(腿|手|头|脚|脸|胳膊|口子|动脉)|"
+        rf"流(?!了?(一)?点血){_gap(4)}血|出血|见血|是血|血流|头破|打破了?头|骨折|摔断|"
+        rf"腿{_gap(4)}断|(划|割|刮|剌)(破|开)(了)?{_gap(4)}(腿|手|头|脚|脸|胳膊|口子|动脉)|"
         rf"伤口{_gap(2)}(很深|好深|很大|好大)|"
         r"晕倒|昏倒|昏迷|晕过去|抽搐|心脏病|中风|跳楼|坠楼|溺水|落水(?!口|管)|在水里扑腾|"
         r"(要|想|像要)跳(楼|下去)?(?!绳|舞|高|远)|轻生|自杀|"
@@ -197,6 +197,7 @@ _FAMILIES: tuple[Family, ...] = (
         "injury",
         EMERGENCY,
         r"叫不醒|喊不醒|不省人事|没(有)?(呼吸|意识|知觉)|不太清醒|不清醒|没上来|"
+        rf"血{_gap(2)}(止不住|不止|停不下来)|止不住(地)?(流)?血|"
         rf"(喊|叫){_gap(3)}(不应|没反应)",
         inside_negation=False,
     ),
@@ -216,7 +217,8 @@ _FAMILIES: tuple[Family, ...] = (
         r"砸到(了)?人|打(了)?人|打起来|打架|殴打|"
         rf"(持|拿|举|挥|提|带|拎)着?{_gap(3)}(刀|斧|棍|棒|凶器|枪)|持刀|拿刀|砍门|"
         r"砍人|要砍|砍死|捅人|杀人|要杀|弄死|打死|"
-        r"(在)?(砸|踹|撞)(我家)?门|踹开|"
+        r"(在)?(砸|踹|撞)(我家)?门|踹开|(用力|使劲|拼命)(地)?(拍|敲|踢|撞)(我家)?门|"
+        r"(家|屋)(里)?被翻|(家|屋|房间|里面|柜子|抽屉)(里)?(被)?翻得乱七八糟|人走没走|(小偷|贼|人)(可能)?还在(里面|屋里|家里)|"
         r"在撬|撬我家|撬门|进小偷|咬人|咬了|跟踪|一直跟着|"
         r"break(ing)? into|breaking in|burglar|intruder",
         chronic_applies=True,
@@ -226,13 +228,14 @@ _FAMILIES: tuple[Family, ...] = (
         "crime",
         EMERGENCY,
         rf"(正在|人在|还在|当场|贼在|偷在){_NB}{{0,6}}"
-        r"(砸|撬|偷|抢|盗|划)(?!墙|地|柱|砖|偷|懒|倒|排|接|停|拍|看|听|跑|车位|位|购|着|先|救|红包|票|痕)|"
+        r"(砸|撬|偷|抢|盗|划(?=车|花|了))(?!墙|地|柱|砖|偷|懒|倒|排|接|停|拍|看|听|跑|车位|位|购|着|先|救|红包|票|痕)|"
         rf"(正在|人在|还在){_NB}{{0,4}}打(人|架|起来|老人|孩子|小孩|我|他|她)|"
         r"(?<!被)(砸|撬)(车窗|车门|窗户|窗玻璃|玻璃窗)|抢劫|抢包|抢手机|入室|行窃|"
         rf"(小偷|贼|窃贼){_gap(4)}(还在|正在|在|进|跑)|"
-        r"(thie(f|ves)|robbers?|someone|people|men|guys) .{0,20}"
-        r"(stealing|breaking into|smashing|robbing)|robbery|being robbed",
-        exclude=rf"监控{_G}{{0,4}}(拍到|能|调|查)|好几(家|次|辆|个)|加强巡逻|防范|防盗|最近|"
+        r"(thie(f|ves)|robbers?|someone|people|men|guys|a man|a woman) .{0,20}"
+        r"(stealing|breaking into|smashing|robbing|trying to (open|force|break))|"
+        r"robbery|being robbed",
+        exclude=rf"监控{_G}{{0,4}}(拍到|能|调|查)|好几(家|户|次|回)|加强巡逻|防范|防盗|最近|"
         r"抢修|抢险|抢救",
         chronic_applies=True,
     ),
@@ -259,7 +262,8 @@ _FAMILIES: tuple[Family, ...] = (
         r"(掉|刮|吹|脱|塌)(下来|落|开)了?一半|耷拉|要掉不掉|"
         rf"随时{_gap(4)}(掉|砸|倒|塌|下来|脱落|飞下来)|(快|要)(掉|倒|塌)(下来|了)|"
         rf"往(外|下|路|人行道|这边|那边){_gap(2)}(歪|倒|斜)|"
-        rf"刚(才|刚)?{_gap(6)}(掉|砸|落)下来|掉下来(了)?{_gap(2)}(几|一|两|好几|一大)(块|片|根|个)|"
+        rf"刚(才|刚)?{_gap(6)}(掉|砸|落)(下来|在|到)|"
+        rf"(掉|刮|吹|砸|落)(下来|下)(了)?{_gap(2)}(几|一|两|好几|一大)(块|片|根|个)|"
         r"往下(掉|落|砸)|砸下来|"
         rf"(砸|掉)(在|到){_gap(8)}(旁边|边上|脚边|身边|面前|跟前)|"
         r"hanging|swinging|about to fall|falling (down|off)",
@@ -412,12 +416,12 @@ _COMPILED = [
 # 差点砸到人, 还以为真着火了.
 _NEGATION = re.compile(
     r"没有|没|不是|不|无|未|并非|非|别|差点|险些|幸好|还好|幸亏|气得|气到|会|可能|容易|"
-    r"小心|防止|以防|避免|以为|当成|当是|no |not |never "
+    r"小心|防止|以防|避免|以为|当成|当是|都快|快要|no |not |never "
 )
 # Fault cues name a lack themselves (没水, 不动): only a denial before them counts.
 _FAULT_NEGATION = re.compile(r"没有|不是|并非|并没|并不|还没|没|no |not ")
 _NEG_WINDOW = 6
-_INSIDE_NEGATION = re.compile(r"没|不|未|差点|险些")
+_INSIDE_NEGATION = re.compile(r"没|不|未|差点|险些|容易|可能会")
 
 # Figurative: 急得跟着了火似的, 嗓子冒烟, 心头冒火, 火冒三丈.
 _SIMILE_BEFORE = re.compile(r"跟|像|好像|如同|仿佛|似")
@@ -429,7 +433,7 @@ _FIGURATIVE_AFTER = re.compile(r"^.{0,1}(三丈|冒三丈)")
 # A sign, sticker or instruction that names the danger: 困人请按警铃的贴纸, 着火时请勿乘梯.
 _SIGN_AFTER = re.compile(
     r"^.{0,8}?(贴纸|牌子|标志|标识|提示|字样|标语|告示|海报|须知|宣传|警示)|"
-    r"^.{0,2}(逃生|疏散|路线|应急|预案|保险|保护器)|"
+    r"^.{0,2}(逃生|疏散|路线|应急|预案|保险|保护器|风险|隐患)|"
     r"^.{0,2}(请按|请勿|请拨|时请|时要|时应|时怎么|时该|怎么办|怎么处理|该怎么|应该怎么|的话)"
 )
 # "停电的时候就没照明了": a condition, not an event.
@@ -479,7 +483,7 @@ _CONTEXTS = {
     ),
     # something broken, loose or blown by the wind (a kite hanging in a tree is not)
     "broken": re.compile(
-        r"松|断|裂|脱|翘|碎|坏|歪|塌|锈|掀|掉|砸|大风|风吹|风刮|被风|台风|刮风|刮下|"
+        r"松|断|裂|脱|翘|碎|坏|歪|斜|倒了|塌|锈|掀|掉|砸|大风|风吹|风刮|被风|台风|刮风|刮下|"
         r"loose|broken|cracked|wind"
     ),
     "gas": re.compile(r"燃气|煤气|天然气|液化气|gas"),
@@ -490,8 +494,8 @@ _HYPOTHETICAL = re.compile(
     r"灭火毯|隐患|的时候(用|要|怎么|该|能)|建议|以防|预防|一旦|哪天|发生时|应该先|"
     r"科普|培训|讲座|知识|注意事项|听说|据说|听"
     + _G
-    + r"{0,6}说|新闻|外地|别的小区|网上|视频|"
-    r"电视|电影|游戏|谣言|传言|辟谣|群里说|群里有人说|if |in case|what if"
+    + r"{0,6}说|新闻|(?<!另)外地|别的小区|网上|视频|"
+    r"真的?(着火|起火|失火|出事)了?(谁|怎么|咋|能|还)|电视|电影|游戏|谣言|传言|辟谣|群里说|群里有人说|if |in case|what if"
 )
 # Planned or announced outages (a notice, not trouble now): 明天停水, 下周停电.
 _PLANNED = re.compile(
@@ -511,7 +515,7 @@ _FALSE_ALARM = re.compile(
 _DRILL = re.compile(r"演习|演练|drill")
 _REAL_DRILL = re.compile(r"不是演习|不是演练|真的?着|真的?起火")
 _RESOLVED = re.compile(
-    r"修好了|处理好了|处理得|弄好了|搞定了|已经解决|又好了|已经好了|恢复了|没事了"
+    r"修好了|处理好了|处理得|弄好了|搞定了|已经解决|解决了|又好了|已经好了|恢复了|没事了"
 )
 # Kind-specific endings: a fire put out, people out of the lift, welding finished.
 _RESOLVED_KIND = {

@@ -146,11 +146,15 @@ def test_held_out_split_meets_the_goals():
     rows = load_rows(split="test")
     # when the committed model classifies it
     report = evaluate(rows)
-    # then the goals hold (category: see docs/triage.md — measured 0.88,
-    # below the 0.90 goal; this guards against regressions from there)
-    assert len(rows) >= 450
+    # then the goals hold (category: see docs/triage.md — 0.875 on the whole
+    # split, below the 0.90 goal, because the 100 hand3 test rows were written to sit
+    # between confusable categories; 0.895 on the rows the split had before them; this
+    # guards against regressions from there)
+    assert len(rows) >= 600
     assert report["accuracy"]["type"] >= 0.90
     assert report["accuracy"]["urgency"] >= 0.95
-    assert report["accuracy"]["category"] >= 0.88
+    assert report["accuracy"]["category"] >= 0.87
     assert report["emergency"]["recall"] == 1.0
-    assert report["emergency"]["false_alarm_rate"] <= 0.05
+    assert report["emergency"]["false_alarm_rate"] <= 0.02
+    earlier = evaluate([r for r in rows if r["source"] != "hand3"])
+    assert earlier["accuracy"]["category"] >= 0.89
