@@ -87,6 +87,22 @@ ROUTES: dict[str, str] = {
     "servicedesk:attachment_thumb": "servicedesk.view|owner",
     "servicedesk:report": "servicedesk.report",
     "servicedesk:report_xlsx": "servicedesk.report",
+    # billing (staff UI): reads need billing.view; the cashier's writes and the daily
+    # settlement billing.change; late-fee runs billing.run. Owners print their own
+    # receipts.
+    "billing:bill_list": "billing.view",
+    "billing:house_ledger": "billing.view",
+    "billing:house_summary": "billing.view",
+    "billing:house_pay": "billing.change",
+    "billing:payment_reverse": "billing.change",
+    "billing:receipt_pdf": "billing.view|owner",
+    "billing:settlement": "billing.change",
+    "billing:settlement_xlsx": "billing.change",
+    "billing:settlement_pdf": "billing.change",
+    "billing:aging": "billing.view",
+    "billing:aging_xlsx": "billing.view",
+    "billing:late_fee_list": "billing.view",
+    "billing:late_fee_run": "billing.run",
     "portal_tickets:ticket_list": OWNER,
     "portal_tickets:ticket_create": OWNER,
     "portal_tickets:ticket_detail": OWNER,
@@ -157,6 +173,14 @@ ROUTES: dict[str, str] = {
     # billing API: read bills/payments (owners their own houses'); POST records a payment
     "bill-list": "billing.view|owner",
     "payment-list": "billing.view|owner",
+    "payment-reverse": "billing.change",
+    "receipt-list": "billing.view|owner",
+    "receipt-detail": "billing.view|owner",
+    "receipt-pdf": "billing.view|owner",
+    "billing-settlement": "billing.change",
+    "billing-aging": "billing.view",
+    "billing-late-fees": "billing.view",
+    "billing-late-fee-assess": "billing.run",
     # online payment: providers call back unauthenticated; the signature is the check
     "billing_callback:wechat": PUBLIC,
     "billing_callback:alipay": PUBLIC,

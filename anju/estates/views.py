@@ -152,6 +152,7 @@ def _render_house(
             "vehicles": house.vehicles.select_related("person", "parking_space"),
             "spaces": house.parking_spaces.all(),
             "can_change": can_change,
+            "can_view_bills": request.user.has_role_perm("billing.view"),
             "resident_form": resident_form,
             "picked": (
                 resident_form.cleaned_data.get("person")

@@ -264,6 +264,36 @@ def _payment_intent(world: dict, actor: Any) -> Any:
     )
 
 
+def _payment(world: dict, actor: Any) -> Any:
+    """A cash payment of 300.00 for the owner's house taken by a cashier (all of it a
+    prepayment credit: nothing is billed), with its receipt."""
+    from decimal import Decimal
+
+    from anju.billing.services import payment_record
+
+    house = world["house"]
+    cashier = StaffFactory(
+        role=Role.FINANCE,
+        username="m-cashier",
+        company=house.community.company,
+        communities=[house.community],
+    )
+    return payment_record(
+        community=house.community,
+        house=house,
+        amount=Decimal("300.00"),
+        channel="cash",
+        idempotency_key="matrix-payment",
+        actor=cashier,
+    )
+
+
+def _receipt(world: dict, actor: Any) -> Any:
+    from anju.billing.models import Payment
+
+    return object_for(world, Payment, actor).receipt
+
+
 # Models other apps add register a builder here: label → (builder, one per actor?).
 # A builder gets the world and the requesting user (None for anonymous visitors).
 EXTRA_BUILDERS: dict[str, tuple[Callable[[dict, Any], Any], bool]] = {
@@ -272,6 +302,8 @@ EXTRA_BUILDERS: dict[str, tuple[Callable[[dict, Any], Any], bool]] = {
     "servicedesk.Compensation": (_compensation, False),
     "servicedesk.TicketAttachment": (_attachment, False),
     "billing.PaymentIntent": (_payment_intent, False),
+    "billing.Payment": (_payment, False),
+    "billing.Receipt": (_receipt, False),
 }
 
 

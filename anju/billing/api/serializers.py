@@ -106,3 +106,7 @@ class PaymentCreateSerializer(serializers.Serializer):
     line_ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, allow_empty=False
     )
+
+
+class PaymentReverseSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)

@@ -1,8 +1,28 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import reports, views
 
 router = SimpleRouter()
 router.register("bills", views.BillViewSet, basename="bill")
 router.register("payments", views.PaymentViewSet, basename="payment")
-urlpatterns = router.urls
+router.register("receipts", reports.ReceiptViewSet, basename="receipt")
+urlpatterns = [
+    path(
+        "billing/settlement/",
+        reports.SettlementView.as_view(),
+        name="billing-settlement",
+    ),
+    path("billing/aging/", reports.AgingView.as_view(), name="billing-aging"),
+    path(
+        "billing/late-fees/",
+        reports.LateFeeListView.as_view(),
+        name="billing-late-fees",
+    ),
+    path(
+        "billing/late-fees/assess/",
+        reports.LateFeeAssessView.as_view(),
+        name="billing-late-fee-assess",
+    ),
+    *router.urls,
+]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -110,4 +111,29 @@ class PaymentViewSet(
         return Response(
             s.PaymentSerializer(payment).data,
             status=status.HTTP_200_OK if replay else status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        request=s.PaymentReverseSerializer,
+        responses={
+            201: s.PaymentSerializer,
+            400: OpenApiResponse(description="validation_error"),
+            404: OpenApiResponse(description="not_found"),
+            409: OpenApiResponse(
+                description="payment_already_reversed / payment_invalid_transition"
+            ),
+        },
+        description="冲正：负数收款、负数分配与红字收据，原收款保留；每笔收款只能冲正一次。",
+    )
+    @action(detail=True, methods=["post"])
+    def reverse(self, request: Request, pk: str | None = None) -> Response:
+        payment = self.get_object()
+        data = s.PaymentReverseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reversal = services.payment_reverse(
+            payment=payment, actor=request.user, reason=data.validated_data["reason"]
+        )
+        reversal = self.get_queryset().get(pk=reversal.pk)
+        return Response(
+            s.PaymentSerializer(reversal).data, status=status.HTTP_201_CREATED
         )

@@ -1,0 +1,152 @@
+"""Billing reads shared by the staff pages and the API; every one starts from
+`visible_to`, so another community's rows are never returned."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from anju.estates.choices import Relation
+from anju.estates.models import Community, House, HouseResident
+
+from .choices import OPEN_LINE_STATUSES, LineKind
+from .models import Bill, BillLine, Payment, PaymentAllocation
+from .periods import add_months, month_end
+
+
+def billing_communities(user: Any) -> list[Community]:
+    """Communities the user may see bills of (none without `billing.view`)."""
+    if user.is_owner_account or not user.has_role_perm("billing.view"):
+        return []
+    return list(Community.objects.visible_to(user).order_by("name").only("pk", "name"))
+
+
+def pick_community(user: Any, wanted: Any) -> tuple[Community, list[Community]]:
+    """The community asked for (or the first visible one) and the choices.
+
+    Http404 when it is not one the user works in, or when there is none."""
+    communities = billing_communities(user)
+    if not communities:
+        raise Http404
+    if wanted in (None, ""):
+        return communities[0], communities
+    chosen = next((c for c in communities if str(c.pk) == str(wanted)), None)
+    if chosen is None:
+        raise Http404
+    return chosen, communities
+
+
+def parse_month(value: str) -> tuple[date, date] | None:
+    """ "2026-03" → (1 Mar, 31 Mar); None for anything else."""
+    try:
+        year, _, mon = (value or "").partition("-")
+        first = date(int(year), int(mon), 1)
+    except (TypeError, ValueError):
+        return None
+    return first, month_end(first)
+
+
+def bill_list(
+    *,
+    user: Any,
+    community_id: int,
+    q: str = "",
+    status: str = "",
+    month: str = "",
+) -> QuerySet[Bill]:
+    """A community's bills, newest period first; `q` is a house-number prefix,
+    `month` (YYYY-MM) keeps bills whose period overlaps that month."""
+    qs = Bill.objects.visible_to(user).filter(community_id=community_id)
+    if q:
+        qs = qs.filter(house__number__startswith=q.strip())
+    if status:
+        qs = qs.filter(status=status)
+    bounds = parse_month(month) if month else None
+    if bounds:
+        qs = qs.filter(period_start__lte=bounds[1], period_end__gte=bounds[0])
+    return qs.select_related("house").order_by("-period_start", "house__number", "-id")
+
+
+def house_for_billing(*, user: Any, pk: int) -> House:
+    """A house the user may see bills of; 404 otherwise (never a 403 that confirms it)."""
+    if user.is_owner_account or not user.has_role_perm("billing.view"):
+        raise Http404
+    house = (
+        House.objects.visible_to(user)
+        .select_related("community__company", "building", "unit")
+        .filter(pk=pk)
+        .first()
+    )
+    if house is None:
+        raise Http404
+    return house
+
+
+def owner_names(house: House) -> list[str]:
+    return list(
+        HouseResident.objects.filter(house=house, active=True, relation=Relation.OWNER)
+        .order_by("-is_primary", "id")
+        .values_list("person__name", flat=True)
+    )
+
+
+def open_lines(house: House) -> list[BillLine]:
+    """Lines the house still owes, oldest first (the order payments settle them)."""
+    return list(
+        BillLine.objects.filter(house=house, status__in=OPEN_LINE_STATUSES)
+        .exclude(kind=LineKind.REVERSAL)
+        .select_related("fee_item")
+        .order_by("period_start", "id")
+    )
+
+
+def house_bills(house: House, limit: int = 60) -> list[Bill]:
+    """The house's bills, newest first, with their lines (two queries)."""
+    lines = BillLine.objects.select_related("fee_item").order_by("period_start", "id")
+    return list(
+        Bill.objects.filter(house=house)
+        .prefetch_related(Prefetch("lines", queryset=lines))
+        .order_by("-period_start", "-id")[:limit]
+    )
+
+
+def house_payments(house: House, limit: int = 60) -> list[Payment]:
+    """The house's payments and reversals, newest first, with receipts and lines."""
+    allocations = PaymentAllocation.objects.select_related("line__fee_item").order_by(
+        "id"
+    )
+    payments = list(
+        Payment.objects.filter(house=house)
+        .select_related("receipt", "received_by", "reversal_of__receipt")
+        .prefetch_related(Prefetch("allocations", queryset=allocations))
+        .order_by("-received_at", "-id")[:limit]
+    )
+    reversed_ids = set(
+        Payment.objects.filter(reversal_of__in=[p.pk for p in payments]).values_list(
+            "reversal_of_id", flat=True
+        )
+    )
+    for p in payments:
+        p.is_reversed = p.pk in reversed_ids
+    return payments
+
+
+def late_fee_lines(*, user: Any, community_id: int) -> QuerySet[BillLine]:
+    """The community's late-fee lines, newest first."""
+    return (
+        BillLine.objects.visible_to(user)
+        .filter(kind=LineKind.LATE_FEE, bill__community_id=community_id)
+        .select_related("house", "late_fee_of")
+        .order_by("-period_end", "-id")
+    )
+
+
+def recent_months(today: date, n: int = 12) -> list[str]:
+    out = []
+    for i in range(n):
+        y, m = add_months(today.year, today.month, -i)
+        out.append(f"{y:04d}-{m:02d}")
+    return out

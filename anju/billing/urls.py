@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "billing"
+urlpatterns = [
+    path("", views.bill_list, name="bill_list"),
+    path("houses/<int:pk>/", views.house_ledger, name="house_ledger"),
+    path("houses/<int:pk>/summary/", views.house_summary, name="house_summary"),
+    path("houses/<int:pk>/pay/", views.house_pay, name="house_pay"),
+    path("payments/<int:pk>/reverse/", views.payment_reverse, name="payment_reverse"),
+    path("receipts/<int:pk>/pdf/", views.receipt_print, name="receipt_pdf"),
+    path("settlement/", views.settlement_page, name="settlement"),
+    path("settlement.xlsx", views.settlement_xlsx, name="settlement_xlsx"),
+    path("settlement.pdf", views.settlement_print, name="settlement_pdf"),
+    path("aging/", views.aging_page, name="aging"),
+    path("aging.xlsx", views.aging_xlsx, name="aging_xlsx"),
+    path("late-fees/", views.late_fee_list, name="late_fee_list"),
+    path("late-fees/run/", views.late_fee_run, name="late_fee_run"),
+]
