@@ -22,10 +22,12 @@ SIGN = "【安居物业】"
 
 EVENTS: dict[str, str] = {
     "sla_breach": "工单超时",
+    "sla_breach_digest": "工单超时汇总",
     "ticket_assigned": "工单派单",
     "ticket_resolved": "报事办结",
     "bill_issued": "账单通知",
     "arrears_reminder": "欠费催缴",
+    "dunning_reminder": "催缴提醒",
     "announcement": "小区公告",
 }
 
@@ -50,6 +52,19 @@ DEFAULT_TEMPLATES: dict[str, dict[str, Template]] = {
             "工单超时提醒",
             "工单 {{ number }} {{ clock }}已超时，时限 {{ due }}，"
             "责任人：{{ assignee|default:'未指派' }}。",
+        ),
+    },
+    "sla_breach_digest": {
+        "inbox": Template(
+            "{{ community }} {{ count }} 张工单超时",
+            "本次巡检发现 {{ community }} 有 {{ count }} 张工单超时：{{ numbers }}"
+            "{% if more %} 等{% endif %}。请在工作台“已超时”队列中处理。",
+        ),
+        "email": Template(
+            "【安居】{{ community }} {{ count }} 张工单超时",
+            "您好：\n\n本次巡检发现 {{ community }} 有 {{ count }} 张工单超时：\n"
+            "{{ numbers }}{% if more %} 等{% endif %}\n\n请在工作台“已超时”队列中处理。"
+            "\n\n安居物业服务平台",
         ),
     },
     "ticket_assigned": {
@@ -105,6 +120,12 @@ DEFAULT_TEMPLATES: dict[str, dict[str, Template]] = {
             "{{ sign }}{{ house }}尚有{{ amount }}元物业费未缴，请尽快缴纳。如已缴纳请忽略。",
         ),
         "wechat": Template("缴费提醒", "{{ house }} 尚有 {{ amount }} 元未缴"),
+    },
+    # a dunning campaign's own script (anju/dunning): `title`, `text`
+    "dunning_reminder": {
+        "inbox": Template("{{ title }}", "{{ text }}"),
+        "sms": Template("", "{{ sign }}{{ text }}"),
+        "wechat": Template("{{ title }}", "{{ text }}"),
     },
     "announcement": {
         "inbox": Template("{{ title }}", "{{ text }}"),

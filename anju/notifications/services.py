@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -51,10 +53,15 @@ def templates_for(*, event: str, community_id: int | None) -> dict[str, Template
     return found
 
 
+@lru_cache(maxsize=512)
+def _compiled(text: str) -> Any:
+    return Engine.get_default().from_string(text)
+
+
 def render(text: str, context: dict) -> str:
-    """Plain-text rendering (no HTML escaping: SMS, email and WeChat are text)."""
-    engine = Engine.get_default()
-    return engine.from_string(text).render(Context(context, autoescape=False)).strip()
+    """Plain-text rendering (no HTML escaping: SMS, email and WeChat are text).
+    Templates are compiled once per text (a breach scan renders hundreds)."""
+    return _compiled(text).render(Context(context, autoescape=False)).strip()
 
 
 # --- quiet hours -------------------------------------------------------------------------

@@ -125,3 +125,34 @@ def test_normal_ticket_counts_business_hours(agent, house):
     assert ticket.business_hours
     emergency = make_ticket(actor=agent, house=house, urgency=Urgency.EMERGENCY)
     assert not emergency.business_hours
+
+
+def test_many_breaches_in_one_scan_reach_a_supervisor_as_one_digest(
+    agent, supervisor, technician, house, django_capture_on_commit_callbacks
+):
+    from anju.notifications.models import Notification
+    from anju.servicedesk.notify import DIGEST_AFTER
+
+    # given more emergencies than DIGEST_AFTER, one of them assigned to the technician
+    tickets = [
+        make_ticket(actor=agent, house=house, urgency=Urgency.EMERGENCY)
+        for _ in range(DIGEST_AFTER + 2)
+    ]
+    services.ticket_assign(
+        ticket=services.ticket_accept(ticket=tickets[0], actor=agent),
+        assignee=technician,
+        actor=agent,
+    )
+    for t in tickets:
+        _age(t, 24 * 60)
+    # when one scan finds them all
+    with django_capture_on_commit_callbacks(execute=True):
+        scan_breaches()
+    # then the supervisor gets one digest naming the count, the technician their ticket
+    sup = list(Notification.objects.filter(recipient=supervisor))
+    assert len(sup) == 1
+    assert f"{len(tickets)} 张工单超时" in sup[0].title
+    assert tickets[-1].number in sup[0].body
+    tech = list(Notification.objects.filter(recipient=technician))
+    assert len(tech) == 1
+    assert tickets[0].number in tech[0].title
