@@ -17,6 +17,11 @@ app.conf.beat_schedule = {
         "task": "anju.servicedesk.tasks.scan_sla_breaches",
         "schedule": 60.0,
     },
+    # 催缴: promises to pay whose day has passed (kept, or the case comes back)
+    "dunning-promises": {
+        "task": "anju.dunning.tasks.check_promises",
+        "schedule": 3600.0,
+    },
     # 滞纳金 up to the end of the previous month (only communities that enable them)
     "billing-late-fees": {
         "task": "anju.billing.tasks.assess_late_fees",

@@ -63,6 +63,21 @@ ROLE_PERMISSIONS = {
     for role, perms in ROLE_PERMISSIONS.items()
 }
 
+# Dunning (催缴): finance, managers and admins run cases and campaigns; agents and
+# supervisors see them (and record the outcome of the tasks assigned to them).
+DUNNING_CHANGE = {"dunning.view", "dunning.change"}
+DUNNING = {
+    Role.FINANCE: DUNNING_CHANGE,
+    Role.MANAGER: DUNNING_CHANGE,
+    Role.ADMIN: DUNNING_CHANGE,
+    Role.AGENT: {"dunning.view"},
+    Role.SUPERVISOR: {"dunning.view"},
+}
+ROLE_PERMISSIONS = {
+    role: perms | frozenset(DUNNING.get(role, set()))
+    for role, perms in ROLE_PERMISSIONS.items()
+}
+
 
 def role_has(role: str, perm: str) -> bool:
     return perm in ROLE_PERMISSIONS.get(role, frozenset())

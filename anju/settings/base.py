@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "anju.portal",
     "anju.notifications",
     "anju.triage",
+    "anju.dunning",
 ]
 
 MIDDLEWARE = [
