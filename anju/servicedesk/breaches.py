@@ -1,13 +1,15 @@
 """The SLA breach scan: find clocks that ran out, mark each once, escalate along the chain.
 
-Runs every minute (celery beat). Set-based: one query per clock to find new breaches,
-bulk inserts for breach rows and timeline events, one UPDATE per escalation level. The
-unique (ticket, clock) constraint makes a rerun or a concurrent run harmless.
+Runs every minute (celery beat). Set-based: one query per clock to find new breaches and
+one per clock to read the running ones for escalation, bulk inserts for breach rows and
+timeline events, one UPDATE per escalation level reached. The unique (ticket, clock)
+constraint makes a rerun or a concurrent run harmless.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections import defaultdict
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -97,54 +99,74 @@ def scan_breaches(*, now: datetime | None = None) -> dict[str, int]:
 
 
 def _escalate(now: datetime) -> int:
-    """Raise each still-running breach to the chain level its age has reached."""
-    total = 0
+    """Raise each still-running breach to the chain level its age has reached.
+
+    One query per clock reads the running breaches below the top level (through the
+    open tickets, so settled history is never read again); the level each should have
+    is worked out here from its age and its community's chain; then one UPDATE per
+    level that changed, and one timeline event per ticket that climbs (to the highest
+    level it reached in this scan)."""
     custom = set(
         EscalationStep.objects.values_list("community_id", flat=True).distinct()
     )
-    for community_id in custom | {None}:
-        for level, _role, title, after in _chain(community_id):
-            due = SLABreach.objects.filter(
-                escalation_level__lt=level, due_at__lte=now - timedelta(minutes=after)
-            )
-            if community_id is None:
-                due = due.exclude(community_id__in=[c for c in custom if c])
-            else:
-                due = due.filter(community_id=community_id)
-            pairs: list[tuple[int, int]] = []
-            for clock, (_field, running) in CLOCKS.items():
-                lookups = {f"ticket__{k}": v for k, v in running.items()}
-                pairs += due.filter(clock=clock, **lookups).values_list(
-                    "pk", "ticket_id"
-                )
-            if not pairs:
-                continue
-            SLABreach.objects.filter(pk__in=[p for p, _ in pairs]).update(
+    default = _chain(None)
+    chains = {cid: _chain(cid) for cid in custom if cid}
+    top = max(level for chain in [default, *chains.values()] for level, *_ in chain)
+    rows: list[tuple[int, int, int, datetime, int, int]] = []
+    for clock, (_field, running) in CLOCKS.items():
+        lookups = {f"ticket__{k}": v for k, v in running.items()}
+        rows += SLABreach.objects.filter(
+            clock=clock, escalation_level__lt=top, **lookups
+        ).values_list(
+            "pk",
+            "ticket_id",
+            "community_id",
+            "due_at",
+            "escalation_level",
+            "ticket__escalation_level",
+        )
+    breaches_to: dict[int, list[int]] = defaultdict(list)
+    tickets_to: dict[int, tuple[int, str]] = {}
+    for pk, ticket_id, community_id, due_at, level, ticket_level in rows:
+        age = (now - due_at).total_seconds() / 60
+        reached = [
+            (lvl, title)
+            for lvl, _role, title, after in chains.get(community_id, default)
+            if age >= after
+        ]
+        if not reached:
+            continue
+        target, title = max(reached)
+        if target > level:
+            breaches_to[target].append(pk)
+        if target > ticket_level and target > tickets_to.get(ticket_id, (0, ""))[0]:
+            tickets_to[ticket_id] = (target, title)
+    for level, pks in breaches_to.items():
+        for i in range(0, len(pks), 900):
+            SLABreach.objects.filter(pk__in=pks[i : i + 900]).update(
                 escalation_level=level
             )
-            # Only tickets that climb get an event; a second clock breaching at a level
-            # the ticket already reached is not news.
-            climbing = Ticket.objects.filter(
-                pk__in={t for _, t in pairs}, escalation_level__lt=level
-            )
-            ticket_ids = sorted(climbing.values_list("pk", flat=True))
-            Ticket.objects.filter(pk__in=ticket_ids).update(
+    by_level: dict[int, list[int]] = defaultdict(list)
+    for ticket_id, (level, _title) in tickets_to.items():
+        by_level[level].append(ticket_id)
+    for level, ids in by_level.items():
+        for i in range(0, len(ids), 900):
+            Ticket.objects.filter(pk__in=ids[i : i + 900]).update(
                 escalated=True, escalation_level=level
             )
-            TicketEvent.objects.bulk_create(
-                [
-                    TicketEvent(
-                        ticket_id=t,
-                        kind=EventKind.ESCALATED,
-                        note=f"超时自动升级至第 {level} 级：{title}",
-                        data={"level": level, "auto": True},
-                    )
-                    for t in ticket_ids
-                ],
-                batch_size=1000,
+    TicketEvent.objects.bulk_create(
+        [
+            TicketEvent(
+                ticket_id=ticket_id,
+                kind=EventKind.ESCALATED,
+                note=f"超时自动升级至第 {level} 级：{title}",
+                data={"level": level, "auto": True},
             )
-            total += len(pairs)
-    return total
+            for ticket_id, (level, title) in sorted(tickets_to.items())
+        ],
+        batch_size=1000,
+    )
+    return sum(len(pks) for pks in breaches_to.values())
 
 
 def notify_breaches(*, ticket_ids: list[int]) -> None:
