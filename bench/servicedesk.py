@@ -1,9 +1,9 @@
 """Service-desk benchmark: 1,000,000 tickets across 10 communities.
 
 Seeds its own database (SQLite file under var/bench-db/, PostgreSQL `anju_bench`) with
-10 communities × 1,000 houses and 100,000 tickets each over the past year — 97 % closed,
-the rest open in every state with due times around now (some overdue, some escalated) —
-by raw bulk inserts, then measures:
+10 communities × 1,000 houses and 100,000 tickets each over the past year — 99.4 %
+closed, the rest an open backlog of about two days in every state (some clocks run out,
+some escalated) — by raw bulk inserts, then measures:
 
 - queue pages (`/servicedesk/?queue=…` with typical filters) and the API list
   (`/api/v1/tickets/?…`) through Django's test client, p50/p95 of 30 requests each, for
@@ -143,10 +143,20 @@ def seed(tickets: int) -> dict:
             kind = rng.choice(types)
             key = f"{NUMBER_PREFIX[kind]}{created.year}"
             seq[key] = seq.get(key, 0) + 1
-            is_open = rng.random() < 0.03
+            # The open backlog of a busy company group: about two days of intake
+            # (0.6 % of a year), each state as old as it usually gets, so that some
+            # clocks have run out and most have not.
+            is_open = rng.random() < 0.006
             status = rng.choice(open_states) if is_open else Status.CLOSED
             if is_open:
-                created = now - timedelta(minutes=rng.randint(5, 7 * 1440))
+                age_minutes = {
+                    Status.NEW: 45,
+                    Status.ACCEPTED: 6 * 60,
+                    Status.ASSIGNED: 12 * 60,
+                    Status.IN_PROGRESS: 60 * 60,
+                    Status.RESOLVED: 60 * 60,
+                }[status]
+                created = now - timedelta(minutes=rng.randint(1, age_minutes))
             row = dict(defaults)
             row.update(
                 company_id=company.pk,
@@ -174,8 +184,9 @@ def seed(tickets: int) -> dict:
                 row["assignee_id"] = agent.pk if rng.random() < 0.5 else None
                 row["assigned_at"] = row["accepted_at"]
             if status in (Status.RESOLVED, Status.CLOSED):
-                row["resolved_at"] = created + timedelta(hours=rng.randint(1, 60))
-                row["visit_due_at"] = row["resolved_at"] + timedelta(hours=48)
+                resolved = created + timedelta(hours=rng.randint(1, 60))
+                row["resolved_at"] = min(resolved, now - timedelta(minutes=1))
+                row["visit_due_at"] = row["resolved_at"] + timedelta(hours=24)
             if status == Status.CLOSED:
                 row["closed_at"] = row["resolved_at"] + timedelta(hours=24)
             yield tuple(row[f.attname] for f in fields)
