@@ -473,6 +473,8 @@ def incoming_call(request: HttpRequest) -> HttpResponse:
             **found,
             "phone_masked": mask_phone(found["phone"]),
             "can_create": request.user.has_role_perm("servicedesk.change"),
+            "can_view_bills": apps.is_installed("anju.billing")
+            and request.user.has_role_perm("billing.view"),
         },
     )
 

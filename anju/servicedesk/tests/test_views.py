@@ -407,11 +407,15 @@ def test_incoming_call_pops_the_household(client, agent, house, owner_person):
     assert "139****1111" in body
     assert "张三" in body
     assert ticket.number in body
-    assert "暂无数据" in body
+    # the arrears slot loads the house's billing summary (agents may read bills)
+    assert f'hx-get="{reverse("billing:house_summary", args=[house.pk])}"' in body
     assert (
         f"{reverse('servicedesk:intake')}?house={house.pk}&amp;reporter={owner_person.pk}"
         in body
     )
+    summary = client.get(reverse("billing:house_summary", args=[house.pk]))
+    assert summary.status_code == 200
+    assert "欠费" in summary.content.decode()
 
 
 def test_incoming_call_falls_back_to_the_phone_tail(client, agent, house, owner_person):
