@@ -164,6 +164,11 @@ class Ticket(models.Model):
             ),
             # the community-period report and its daily series
             models.Index(fields=["community", "created_at"], name="ticket_report_idx"),
+            # the workbench and API filter by category more than by anything else
+            models.Index(
+                fields=["community", "category", "created_at"],
+                name="ticket_category_idx",
+            ),
             # partial indexes for the breach scan: only running clocks are indexed
             models.Index(
                 fields=["ack_due_at"],

@@ -30,7 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from anju.core.errors import ApplicationError
 from anju.core.masking import mask_phone
-from anju.core.paging import CappedPaginator, capped_count
+from anju.core.paging import capped_count, paginator_for
 from anju.core.pdf import pdf_response
 from anju.core.pii import can_reveal, pii_reveal
 from anju.estates.choices import Relation
@@ -109,11 +109,15 @@ def workbench(request: HttpRequest) -> HttpResponse:
         tabs.append({"code": code, "label": label, "count": count, "capped": capped})
     base = selectors.ticket_queue(user=user, queue=queue, community_id=cid, now=now)
     ticket_filter = TicketFilter(request.GET, queryset=base, request=request)
-    page = CappedPaginator(ticket_filter.qs, PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    can_assign = user.has_role_perm("servicedesk.assign")
     ids = [cid] if cid else list(user.community_ids())
+    # The awaiting-visit queue is ordered by its due time; the others newest first.
+    page = paginator_for(
+        ticket_filter.qs,
+        PAGE_SIZE,
+        community_ids=ids,
+        partition=queue != selectors.Queue.AWAITING_VISIT,
+    ).get_page(request.GET.get("page"))
+    can_assign = user.has_role_perm("servicedesk.assign")
     overdue = set(
         selectors.ticket_queue(user=user, queue=selectors.Queue.OVERDUE, now=now)
         .filter(pk__in=[t.pk for t in page])

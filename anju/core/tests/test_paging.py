@@ -59,3 +59,36 @@ def test_workbench_tab_shows_a_capped_count(client, agent, house, monkeypatch):
     tabs = {t["code"]: t for t in page.context["tabs"]}
     assert (tabs["unassigned"]["count"], tabs["unassigned"]["capped"]) == (2, True)
     assert "2+" in page.content.decode()
+
+
+def test_partitioned_pages_equal_the_plain_order(community, other_community):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from anju.accounts.choices import Role
+    from anju.accounts.tests.factories import StaffFactory
+    from anju.core.paging import PartitionedPaginator
+    from anju.estates.tests.factories import HouseFactory
+    from anju.servicedesk.models import Ticket
+    from anju.servicedesk.tests.factories import make_ticket
+
+    staff = StaffFactory(role=Role.SUPERVISOR, communities=[community, other_community])
+    houses = [
+        HouseFactory(unit__building__community=c) for c in (community, other_community)
+    ]
+    made = [make_ticket(actor=staff, house=houses[i % 2]) for i in range(11)]
+    # interleave the communities in time, with two tickets at the same instant
+    base = timezone.now()
+    for i, t in enumerate(made):
+        Ticket.objects.filter(pk=t.pk).update(
+            created_at=base - timedelta(minutes=i if i != 5 else 4)
+        )
+    qs = Ticket.objects.visible_to(staff).order_by("-created_at", "-id")
+    expected = [t.pk for t in qs]
+    merged = PartitionedPaginator(
+        qs, 4, partitions=[community.pk, other_community.pk]
+    )
+    got = [t.pk for n in merged.page_range for t in merged.page(n)]
+    assert got == expected
+    assert merged.count == 11

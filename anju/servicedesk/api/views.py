@@ -7,6 +7,7 @@ does not allow is a 409, a ticket out of scope a 404.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.http import HttpResponse
@@ -27,6 +28,7 @@ from rest_framework.views import APIView
 
 from anju.core.errors import ValidationFailed
 from anju.core.masking import mask_phone
+from anju.core.paging import paginator_for
 from anju.core.pdf import PDFRenderer, pdf_response
 
 from .. import owner_services, report_pdf, selectors, services
@@ -139,6 +141,26 @@ class TicketViewSet(
             queue=queue,
             community_id=int(community) if community.isdigit() else None,
         )
+
+    def paginate_queryset(self, queryset):  # type: ignore[no-untyped-def]
+        """Lists over several communities are paged per community and merged
+        (`PartitionedPaginator`); the awaiting-visit queue keeps its due-time order."""
+        user = self.request.user
+        community = self.request.query_params.get("community", "")
+        queue = self.request.query_params.get("queue") or selectors.Queue.ALL
+        ids = (
+            []
+            if user.is_owner_account
+            else [int(community)]
+            if community.isdigit()
+            else list(user.community_ids())
+        )
+        self.paginator.django_paginator_class = partial(
+            paginator_for,
+            community_ids=ids,
+            partition=queue != selectors.Queue.AWAITING_VISIT,
+        )
+        return super().paginate_queryset(queryset)
 
     def get_serializer_class(self):  # type: ignore[no-untyped-def]
         if self.action == "list":
