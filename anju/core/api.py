@@ -19,8 +19,9 @@ from .paging import CappedPaginator
 class Pagination(pagination.PageNumberPagination):
     """Page-number pagination; `page_size` may be asked for but never above the cap.
 
-    `count` is exact up to 10,000 (`CappedPaginator`); beyond, it is 10,000 and
-    `count_capped` is true, so a list over a long history never counts all of it."""
+    `count` is exact up to 1,000 (`CappedPaginator`); beyond, it is 1,000 and
+    `count_capped` is true (pages up to the cap; narrow by date for older rows), so a
+    list over a long history never counts all of it."""
 
     page_size_query_param = "page_size"
     max_page_size = settings.ANJU_MAX_PAGE_SIZE
@@ -35,7 +36,7 @@ class Pagination(pagination.PageNumberPagination):
         out = super().get_paginated_response_schema(schema)
         out["properties"]["count_capped"] = {
             "type": "boolean",
-            "description": "count 达到上限（10000）时为 true",
+            "description": "count 达到上限（1000）时为 true；更早的数据请按日期筛选",
         }
         return out
 

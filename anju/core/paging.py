@@ -2,8 +2,10 @@
 
 An exact COUNT(*) over a community's whole ticket history reads every row of it (100,000
 and more), on every page view, only to print "共 N 张". `CappedPaginator` counts at most
-`cap` rows (a `LIMIT` subquery without ordering); beyond it the page says "10000+" and
-offers the pages up to the cap — narrow the filters to reach older rows.
+`cap` rows (a `LIMIT` subquery without ordering); beyond it the page says "1000+" and
+offers the pages up to the cap — narrow the filters (a date range) to reach older rows.
+Counting stops at the cap, so its cost is bounded by the cap over the filter's
+selectivity, not by the size of the history.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
-DEFAULT_CAP = 10_000
+DEFAULT_CAP = 1_000
 
 
 def capped_count(qs: Any, cap: int) -> tuple[int, bool]:

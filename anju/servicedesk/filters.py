@@ -12,7 +12,8 @@ from .models import Ticket
 
 
 class TicketFilter(django_filters.FilterSet):
-    """Narrow a queue by type, category, urgency, status or a number/text search."""
+    """Narrow a queue by type, category, urgency, status, a logging-time range or a
+    number/text search."""
 
     type = django_filters.ChoiceFilter(
         choices=TicketType.choices, label=_("类型"), empty_label=_("全部类型")
@@ -25,6 +26,12 @@ class TicketFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(
         choices=Status.choices, label=_("状态"), empty_label=_("全部状态")
+    )
+    created_after = django_filters.IsoDateTimeFilter(
+        field_name="created_at", lookup_expr="gte", label=_("登记时间起")
+    )
+    created_before = django_filters.IsoDateTimeFilter(
+        field_name="created_at", lookup_expr="lt", label=_("登记时间止")
     )
     q = django_filters.CharFilter(
         method="search",

@@ -423,3 +423,23 @@ def test_incoming_call_api_is_scoped_and_closed_to_owners(outsider, owner, house
     )
     assert theirs.json()["people"] == []
     assert owners.status_code == 403
+
+
+def test_list_by_logging_time_range(agent, house):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old, new = (
+        make_ticket(actor=agent, house=house),
+        make_ticket(actor=agent, house=house),
+    )
+    Ticket.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(days=40)
+    )
+    cutoff = (timezone.now() - timedelta(days=30)).isoformat()
+    after = api(agent).get(URL, {"created_after": cutoff}).json()
+    before = api(agent).get(URL, {"created_before": cutoff}).json()
+    assert [t["id"] for t in after["results"]] == [new.pk]
+    assert [t["id"] for t in before["results"]] == [old.pk]
+    assert after["count_capped"] is False
