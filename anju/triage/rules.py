@@ -228,7 +228,7 @@ _FAMILIES: tuple[Family, ...] = (
         "crime",
         EMERGENCY,
         rf"(正在|人在|还在|当场|贼在|偷在){_NB}{{0,6}}"
-        r"(砸|撬|偷|抢|盗|划(?=车|花|了))(?!墙|地|柱|砖|偷|懒|倒|排|接|停|拍|看|听|跑|车位|位|购|着|先|救|红包|票|痕)|"
+        r"(?<!偷)(砸|撬|偷|抢|盗|划(?=车|花|了))(?!墙|地|柱|砖|偷|懒|倒|排|接|停|拍|看|听|跑|车位|位|购|着|先|救|红包|票|痕)|"
         rf"(正在|人在|还在){_NB}{{0,4}}打(人|架|起来|老人|孩子|小孩|我|他|她)|"
         r"(?<!被)(砸|撬)(车窗|车门|窗户|窗玻璃|玻璃窗)|抢劫|抢包|抢手机|入室|行窃|"
         rf"(小偷|贼|窃贼){_gap(4)}(还在|正在|在|进|跑)|"
@@ -262,13 +262,14 @@ _FAMILIES: tuple[Family, ...] = (
         r"(掉|刮|吹|脱|塌)(下来|落|开)了?一半|耷拉|要掉不掉|"
         rf"随时{_gap(4)}(掉|砸|倒|塌|下来|脱落|飞下来)|(快|要)(掉|倒|塌)(下来|了)|"
         rf"往(外|下|路|人行道|这边|那边){_gap(2)}(歪|倒|斜)|"
-        rf"刚(才|刚)?{_gap(6)}(掉|砸|落)(下来|在|到)|"
+        rf"刚(才|刚)?{_gap(10)}(掉|砸|落)(下来|在|到)|"
         rf"(掉|刮|吹|砸|落)(下来|下)(了)?{_gap(2)}(几|一|两|好几|一大)(块|片|根|个)|"
         r"往下(掉|落|砸)|砸下来|"
         rf"(砸|掉)(在|到){_gap(8)}(旁边|边上|脚边|身边|面前|跟前)|"
         r"hanging|swinging|about to fall|falling (down|off)",
         context=("people_now", "broken"),
         exclude=r"烟头|果皮|瓜子|树叶|落叶|叶子|花瓣|杨絮|柳絮|虫|鸟屎|口水|灰尘|"
+        r"横幅|旗|彩带|灯笼|气球|衣服|被子|床单|风筝|窗帘|鸟窝|塑料袋|"
         r"已经?(拉|围|封|设)(了|好|上)?(警戒线|围挡|起来)|(拉|围|封)(好|起来)了|"
         r"拉了警戒线|cordoned",
         inside_negation=False,
@@ -281,7 +282,7 @@ _FAMILIES: tuple[Family, ...] = (
         URGENT,
         rf"停水|断水|(?<![表卡车瓶池机])没水|没有水|冇水|没得水|么得水|莫得水|无水|一滴水|"
         r"一点水(也|都)(没|冇|莫)|"
-        rf"水压{_gap(3)}(低|小)|不出水|"
+        rf"水压(?!忽){_gap(3)}(低|小)|不出水|"
         rf"(只|就)滴几滴|(什么时候|啥时候|几点|还没|还不|怎么还不){_gap(2)}(来水|通水|供水)|"
         r"no water|water (is )?(off|cut)",
         inside_negation=False,
@@ -340,7 +341,10 @@ _FAMILIES: tuple[Family, ...] = (
         rf"(线头|电线|裸线|铜线){_gap(6)}(露|裸露|耷拉|垂)|exposed wires?|"
         rf"(外机|空调|广告牌|招牌|灯|树|杆|墙|柜|架|支架){_gap(4)}歪|"
         rf"(还在|正在|在|一直在?|不停地?|不断){_gap(2)}往下(掉|扔|丢|砸|落)|"
-        rf"脱落|空鼓|(护栏|栏杆){_gap(4)}(断|松|倒|没了|缺了)",
+        rf"脱落|空鼓|(护栏|栏杆){_gap(4)}(断|松|倒|没了|缺了)|"
+        # something loose high up, over a place where people pass
+        r"(雨棚|广告牌|招牌|外墙|瓷砖|玻璃|吊顶|天花板|外机|支架|树枝|树杈|灯罩|铁皮|顶棚|"
+        rf"装饰|墙皮|女儿墙){_gap(6)}(松|裂|翘|鼓|歪|开胶)",
         inside_negation=False,
         hypothetical_applies=False,
         context=("people",),
@@ -464,7 +468,9 @@ _CHRONIC = re.compile(
 # Afterwards: who pays for the damage (停电都不通知，冰箱的东西全坏了，谁来赔).
 _AFTERMATH = re.compile(r"谁来?赔|赔偿|赔钱|理赔|损失怎么算")
 # Only part of the home is affected (只有一个回路没电, 其他都正常).
-_PARTIAL = re.compile(r"只有一个|有个插座|其他(的)?都(正常|有电|好)|别的都(正常|好)")
+_PARTIAL = re.compile(
+    r"只有一个|有个插座|其他.{0,3}都(正常|有电|好)|别的.{0,3}都(正常|好)"
+)
 # Contexts some families need in the message (evaluated once per message, on demand).
 _CONTEXTS = {
     "lift": re.compile(f"(?=.*{LIFT})(?=.*({_LIFT_STOPPED}))", re.S),

@@ -74,6 +74,7 @@ def test_danger_words_that_report_no_danger_now_are_not_emergencies(text, why):
         ("阿拉屋里厢水龙头一点水也没了，楼下人家有水的", "no_water"),
         ("3座部𨋢道門閂唔埋，停咗喺地下唔郁，快啲搵人嚟整", "lift_out"),
         ("单元门禁坏了，刷卡刷脸都打不开，我们十几户都被关在楼外面", "locked_out"),
+        ("单元门口的雨棚好像有点松 下面人来人往的", "hazard"),
         ("进北门那段路的井盖不见了 就剩一个黑窟窿", "hazard"),
         ("电体又坏了 按了半天没反应 5栋", "lift_out"),
         ("the lift in block 9 has been out of service since monday", "lift_out"),
@@ -143,6 +144,7 @@ def test_a_negated_fault_word_is_not_a_cue_but_a_lack_is():
         ("我家门口有个陌生男人一直在用力拍门，我一个人在家很害怕", "injury"),
         ("刚下班回来发现锁被撬坏了 里面翻得乱七八糟 不知道人走没走", "injury"),
         ("有个喝醉的人正在用砖头砸车，已经砸了好几辆了", "crime"),
+        ("刚才有个花盆从楼上掉下来，差点砸到人，现在上面还有好几盆", "falling"),
     ],
 )
 def test_new_danger_wordings_are_emergencies(text, kind):
@@ -178,6 +180,9 @@ def test_new_danger_wordings_are_emergencies(text, kind):
         "凌晨三点有人在楼下喝酒唱歌划拳，吵死了",
         "楼下垃圾桶被翻得乱七八糟 纸箱子满地都是",
         "电工师傅帮我查出来是热水器漏电，换了插座，解决了大问题，谢谢",
+        "有人在偷偷往绿化带倒垃圾",
+        "小区门口挂着的横幅被风吹破了 在晃 好多人看",
+        "树上挂着的鸟窝掉下来了 小孩在捡",
     ],
 )
 def test_danger_words_without_a_danger_now_stay_below_emergency(text):
