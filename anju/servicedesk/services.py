@@ -184,6 +184,7 @@ def _find_repeat(ticket: Ticket) -> Ticket | None:
         )
         .exclude(pk=ticket.pk)
         .order_by("-created_at")
+        .only("pk", "number")  # all the caller reads; a narrow query compiles faster
         .first()
     )
 
