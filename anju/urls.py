@@ -29,6 +29,7 @@ urlpatterns = [
     path("portal/bills/", include("anju.billing.portal_urls")),
     path("servicedesk/", include("anju.servicedesk.urls")),
     path("billing/", include("anju.billing.urls")),
+    path("dunning/", include("anju.dunning.urls")),
     path("billing/callback/", include("anju.billing.callback_urls")),
     path("portal/", include("anju.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -12,6 +12,7 @@ NAV = [
     (_("工单"), "servicedesk:workbench", "servicedesk.view"),
     (_("服务台报表"), "servicedesk:report", "servicedesk.report"),
     (_("收费"), "billing:bill_list", "billing.view"),
+    (_("催缴"), "dunning:case_list", "dunning.view"),
     (_("房屋"), "estates:house_list", "estates.view"),
     (_("业主住户"), "estates:person_list", "estates.view"),
     (_("楼栋"), "estates:building_list", "estates.view"),

@@ -25,6 +25,13 @@ from anju.accounts.choices import Role
 from anju.accounts.tests.factories import OwnerUserFactory, StaffFactory
 from anju.billing.models import PaymentIntent
 from anju.core.models import AuditAction, AuditEvent
+from anju.dunning.models import (
+    Campaign,
+    Contact,
+    DunningCase,
+    DunningDocument,
+    Evidence,
+)
 from anju.estates.choices import ParkingKind, Relation
 from anju.estates.models import (
     HouseResident,
@@ -82,6 +89,19 @@ ROUTE_MODELS: dict[str, type[models.Model]] = {
     "portal_billing:intent_detail": PaymentIntent,
     "portal_billing:intent_check": PaymentIntent,
     "portal_billing:sandbox_pay": PaymentIntent,
+    "dunning:case_detail": DunningCase,
+    "dunning:case_move": DunningCase,
+    "dunning:case_contact": DunningCase,
+    "dunning:case_evidence": DunningCase,
+    "dunning:case_dispute": DunningCase,
+    "dunning:case_dispute_resolve": DunningCase,
+    "dunning:case_close": DunningCase,
+    "dunning:document_pdf": DunningDocument,
+    "dunning:evidence_file": Evidence,
+    "dunning:contact_outcome": Contact,
+    "dunning:campaign_detail": Campaign,
+    "dunning:campaign_run": Campaign,
+    "dunning:campaign_end": Campaign,
 }
 
 
@@ -294,6 +314,111 @@ def _receipt(world: dict, actor: Any) -> Any:
     return object_for(world, Payment, actor).receipt
 
 
+def _dunning_case(world: dict, actor: Any) -> Any:
+    """The house's 催缴 case: 300.00 due 60 days ago, still at the reminder stage."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from anju.dunning.services import case_open
+    from anju.dunning.tests.factories import owe
+
+    house = world["house"]
+    owe(house, "300.00", timezone.localdate() - timedelta(days=60))
+    return case_open(house=house)
+
+
+def _dunning_document(world: dict, actor: Any) -> Any:
+    """A 催缴通知书 of that case, addressed to 司马懿."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from anju.dunning.models import DunningCase, DunningDocument
+
+    case = object_for(world, DunningCase, actor)
+    return DunningDocument.objects.create(
+        company=case.community.company,
+        case=case,
+        kind="notice",
+        number="CJ2026-999999",
+        addressee="司马懿",
+        house_label=f"{case.community.name} {case.house.number}",
+        lines=[
+            {
+                "item": "物业费",
+                "description": "",
+                "period": "2026-01-01 ~ 2026-01-31",
+                "due": "2026-01-01",
+                "amount": "300.00",
+                "outstanding": "300.00",
+            }
+        ],
+        total=Decimal("300.00"),
+        total_in_words="叁佰元整",
+        deadline=timezone.localdate() + timedelta(days=15),
+        issued_by=world["colleague"],
+    )
+
+
+def _dunning_evidence(world: dict, actor: Any) -> Any:
+    """The scan of the notice signed for by 司马懿."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from anju.dunning.models import DunningDocument, Evidence
+    from anju.dunning.tests.factories import photo
+
+    document = object_for(world, DunningDocument, actor)
+    stored = default_storage.save("dunning/matrix.jpg", ContentFile(photo().read()))
+    return Evidence.objects.create(
+        case=document.case,
+        kind="delivery",
+        stage="notice",
+        document=document,
+        method="in_person",
+        delivered_on=timezone.localdate(),
+        receiver="司马懿",
+        original_name="司马懿签收.jpg",
+        stored_name=stored,
+        content_type="image/jpeg",
+        size=1,
+        uploaded_by=world["colleague"],
+    )
+
+
+def _dunning_campaign(world: dict, actor: Any) -> Any:
+    from anju.dunning.models import Campaign
+
+    return Campaign.objects.create(
+        community=world["house"].community,
+        name="9-9-9901 长期欠费电话",
+        segment="long_overdue",
+        channel="phone",
+        script="{{ owner }}您好",
+        created_by=world["colleague"],
+    )
+
+
+def _dunning_contact(world: dict, actor: Any) -> Any:
+    """A phone task on the case for the colleague, with 司马懿 in its script."""
+    from anju.dunning.models import Campaign, Contact, DunningCase
+
+    case = object_for(world, DunningCase, actor)
+    return Contact.objects.create(
+        community=case.community,
+        case=case,
+        house=case.house,
+        campaign=object_for(world, Campaign, actor),
+        channel="phone",
+        stage=case.stage,
+        assigned_to=world["colleague"],
+        script_text="司马懿业主您好",
+    )
+
+
 # Models other apps add register a builder here: label → (builder, one per actor?).
 # A builder gets the world and the requesting user (None for anonymous visitors).
 EXTRA_BUILDERS: dict[str, tuple[Callable[[dict, Any], Any], bool]] = {
@@ -304,6 +429,11 @@ EXTRA_BUILDERS: dict[str, tuple[Callable[[dict, Any], Any], bool]] = {
     "billing.PaymentIntent": (_payment_intent, False),
     "billing.Payment": (_payment, False),
     "billing.Receipt": (_receipt, False),
+    "dunning.DunningCase": (_dunning_case, False),
+    "dunning.DunningDocument": (_dunning_document, False),
+    "dunning.Evidence": (_dunning_evidence, False),
+    "dunning.Campaign": (_dunning_campaign, False),
+    "dunning.Contact": (_dunning_contact, False),
 }
 
 
@@ -398,6 +528,7 @@ def request_route(
 
 
 OBJECT_LEVEL_CODES = {"ticket_not_assignee"}
+OBJECT_LEVEL_CODES |= {"dunning_not_assignee"}  # a task is recorded by its assignee
 
 
 def _error_code(response) -> str:
