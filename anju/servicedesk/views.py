@@ -110,12 +110,13 @@ def workbench(request: HttpRequest) -> HttpResponse:
     base = selectors.ticket_queue(user=user, queue=queue, community_id=cid, now=now)
     ticket_filter = TicketFilter(request.GET, queryset=base, request=request)
     ids = [cid] if cid else list(user.community_ids())
-    # The awaiting-visit queue is ordered by its due time; the others newest first.
+    # The whole history is paged per community and merged; the work queues (open
+    # tickets only) are small enough for one query each.
     page = paginator_for(
         ticket_filter.qs,
         PAGE_SIZE,
         community_ids=ids,
-        partition=queue != selectors.Queue.AWAITING_VISIT,
+        partition=queue == selectors.Queue.ALL,
     ).get_page(request.GET.get("page"))
     can_assign = user.has_role_perm("servicedesk.assign")
     overdue = set(

@@ -143,8 +143,8 @@ class TicketViewSet(
         )
 
     def paginate_queryset(self, queryset):  # type: ignore[no-untyped-def]
-        """Lists over several communities are paged per community and merged
-        (`PartitionedPaginator`); the awaiting-visit queue keeps its due-time order."""
+        """The whole history over several communities is paged per community and
+        merged (`PartitionedPaginator`); the work queues are small: one query each."""
         user = self.request.user
         community = self.request.query_params.get("community", "")
         queue = self.request.query_params.get("queue") or selectors.Queue.ALL
@@ -158,7 +158,7 @@ class TicketViewSet(
         self.paginator.django_paginator_class = partial(
             paginator_for,
             community_ids=ids,
-            partition=queue != selectors.Queue.AWAITING_VISIT,
+            partition=queue == selectors.Queue.ALL,
         )
         return super().paginate_queryset(queryset)
 
