@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("anju.notifications.api.urls")),
     path("", include("anju.triage.api.urls")),
     path("", include("anju.servicedesk.api.urls")),
+    path("", include("anju.dunning.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

@@ -217,6 +217,16 @@ ROUTES: dict[str, str] = {
     # online payment orders: owners for their own houses, cashiers for their community
     "payment-intent-list": "billing.change|owner",
     "payment-intent-detail": "billing.view|owner",
+    # dunning API: cases, contacts and stage moves; effectiveness for the finance report
+    "dunning-case-list": "dunning.view",
+    "dunning-case-detail": "dunning.view",
+    "dunning-case-move": "dunning.change",
+    "dunning-case-contacts": "dunning.change",
+    "dunning-contact-list": "dunning.view",
+    "dunning-contact-detail": "dunning.view",
+    "dunning-contact-outcome": "dunning.view",
+    "dunning-faq-list": "dunning.view",
+    "dunning-effectiveness": "dunning.view",
     # Django admin: its own login, for accounts flagged is_staff only.
     "admin:login": PUBLIC,
     "admin:logout": PUBLIC,

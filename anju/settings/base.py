@@ -249,6 +249,11 @@ SPECTACULAR_SETTINGS = {
         "TicketChannelEnum": "anju.servicedesk.choices.Channel",
         "PauseReasonEnum": "anju.servicedesk.choices.PauseReason",
         "CompensationStatusEnum": "anju.servicedesk.choices.CompensationStatus",
+        # dunning: case/contact statuses, stages and channels share field names
+        "DunningCaseStatusEnum": "anju.dunning.choices.CaseStatus",
+        "DunningContactStatusEnum": "anju.dunning.choices.ContactStatus",
+        "DunningStageEnum": "anju.dunning.choices.Stage",
+        "DunningChannelEnum": "anju.dunning.choices.Channel",
     },
 }
 
