@@ -68,6 +68,7 @@ def scan_breaches(*, now: datetime | None = None) -> dict[str, int]:
                 paused_at__isnull=True, **running, **{f"{field}__lt": now}
             )
             .filter(~Exists(already))
+            .order_by()  # no sort: the ticket ordering would make the planner walk dates
             .values_list("pk", "community_id", field)
         )
         batch = [
@@ -115,15 +116,17 @@ def _escalate(now: datetime) -> int:
     rows: list[tuple[int, int, int, datetime, int, int]] = []
     for clock, (_field, running) in CLOCKS.items():
         lookups = {f"ticket__{k}": v for k, v in running.items()}
-        rows += SLABreach.objects.filter(
-            clock=clock, escalation_level__lt=top, **lookups
-        ).values_list(
-            "pk",
-            "ticket_id",
-            "community_id",
-            "due_at",
-            "escalation_level",
-            "ticket__escalation_level",
+        rows += (
+            SLABreach.objects.filter(clock=clock, escalation_level__lt=top, **lookups)
+            .order_by()
+            .values_list(
+                "pk",
+                "ticket_id",
+                "community_id",
+                "due_at",
+                "escalation_level",
+                "ticket__escalation_level",
+            )
         )
     breaches_to: dict[int, list[int]] = defaultdict(list)
     tickets_to: dict[int, tuple[int, str]] = {}
