@@ -86,9 +86,7 @@ def test_partitioned_pages_equal_the_plain_order(community, other_community):
         )
     qs = Ticket.objects.visible_to(staff).order_by("-created_at", "-id")
     expected = [t.pk for t in qs]
-    merged = PartitionedPaginator(
-        qs, 4, partitions=[community.pk, other_community.pk]
-    )
+    merged = PartitionedPaginator(qs, 4, partitions=[community.pk, other_community.pk])
     got = [t.pk for n in merged.page_range for t in merged.page(n)]
     assert got == expected
     assert merged.count == 11
