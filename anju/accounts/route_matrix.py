@@ -103,6 +103,9 @@ ROUTES: dict[str, str] = {
     "billing:aging_xlsx": "billing.view",
     "billing:late_fee_list": "billing.view",
     "billing:late_fee_run": "billing.run",
+    # 财务报表: collection and recovery rates, income, aging, dunning (page and Excel)
+    "billing:finance": "billing.view",
+    "billing:finance_xlsx": "billing.view",
     # dunning (催缴, staff UI): reads need dunning.view; every change dunning.change,
     # except the outcome of a task, which its assignee records (the service decides)
     "dunning:case_list": "dunning.view",
@@ -202,6 +205,7 @@ ROUTES: dict[str, str] = {
     "billing-aging": "billing.view",
     "billing-late-fees": "billing.view",
     "billing-late-fee-assess": "billing.run",
+    "billing-finance": "billing.view",
     # online payment: providers call back unauthenticated; the signature is the check
     "billing_callback:wechat": PUBLIC,
     "billing_callback:alipay": PUBLIC,

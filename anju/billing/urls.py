@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import finance_views, views
 
 app_name = "billing"
 urlpatterns = [
@@ -17,4 +17,6 @@ urlpatterns = [
     path("aging.xlsx", views.aging_xlsx, name="aging_xlsx"),
     path("late-fees/", views.late_fee_list, name="late_fee_list"),
     path("late-fees/run/", views.late_fee_run, name="late_fee_run"),
+    path("finance/", finance_views.finance_page, name="finance"),
+    path("finance.xlsx", finance_views.finance_xlsx, name="finance_xlsx"),
 ]

@@ -62,6 +62,7 @@ TABS = (
     (gettext_lazy("日结"), "billing:settlement", "billing.change"),
     (gettext_lazy("欠费账龄"), "billing:aging", "billing.view"),
     (gettext_lazy("滞纳金"), "billing:late_fee_list", "billing.view"),
+    (gettext_lazy("财务报表"), "billing:finance", "billing.view"),
 )
 
 

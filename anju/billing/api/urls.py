@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import reports, views
+from . import finance, reports, views
 
 router = SimpleRouter()
 router.register("bills", views.BillViewSet, basename="bill")
@@ -14,6 +14,7 @@ urlpatterns = [
         name="billing-settlement",
     ),
     path("billing/aging/", reports.AgingView.as_view(), name="billing-aging"),
+    path("billing/finance/", finance.FinanceView.as_view(), name="billing-finance"),
     path(
         "billing/late-fees/",
         reports.LateFeeListView.as_view(),
