@@ -94,6 +94,8 @@ ROUTES: dict[str, str] = {
     "billing:house_ledger": "billing.view",
     "billing:house_summary": "billing.view",
     "billing:house_pay": "billing.change",
+    "billing:house_split": "billing.change",
+    "billing:house_merge": "billing.change",
     "billing:payment_reverse": "billing.change",
     "billing:receipt_pdf": "billing.view|owner",
     "billing:settlement": "billing.change",
@@ -205,6 +207,8 @@ ROUTES: dict[str, str] = {
     "billing-aging": "billing.view",
     "billing-late-fees": "billing.view",
     "billing-late-fee-assess": "billing.run",
+    "billing-line-split": "billing.change",
+    "billing-line-merge": "billing.change",
     "billing-finance": "billing.view",
     # online payment: providers call back unauthenticated; the signature is the check
     "billing_callback:wechat": PUBLIC,

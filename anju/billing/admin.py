@@ -8,6 +8,7 @@ from .models import (
     Bill,
     BillingPolicy,
     BillLine,
+    BillLineChange,
     BillRun,
     DiscountLine,
     FeeItem,
@@ -106,7 +107,21 @@ class BillAdmin(LedgerAdmin):
 class BillLineAdmin(LedgerAdmin):
     list_display = ("house", "description", "amount", "paid_amount", "status")
     list_filter = ("status", "kind")
-    raw_id_fields = ("bill", "house", "reversal_of")
+    raw_id_fields = (
+        "bill",
+        "house",
+        "reversal_of",
+        "late_fee_of",
+        "replaced_by",
+        "replacement_of",
+    )
+
+
+@admin.register(BillLineChange)
+class BillLineChangeAdmin(LedgerAdmin):
+    list_display = ("house", "kind", "amount", "reason", "created_by", "created_at")
+    list_filter = ("kind",)
+    raw_id_fields = ("house",)
 
 
 @admin.register(DiscountLine)

@@ -49,12 +49,23 @@ class LineStatus(models.TextChoices):
     PARTIAL = "partial", _("部分缴纳")
     PAID = "paid", _("已缴清")
     VOID = "void", _("已冲销")  # voided by a reversal line; never deleted
+    # replaced by the lines of a split or a merge (BillLineChange); never deleted
+    SUPERSEDED = "superseded", _("已拆分/合并")
 
 
 # Lines that still owe money (arrears when past their due date).
 OPEN_LINE_STATUSES = (LineStatus.UNPAID, LineStatus.PARTIAL)
+# Lines that no longer count in a bill's total: voided (with their reversal lines) and
+# superseded by a split or merge (their replacements count instead). A bill's total is
+# the sum of its other lines.
+CLOSED_LINE_STATUSES = (LineStatus.VOID, LineStatus.SUPERSEDED)
 # Lines a late fee may accrue on: charges, never late fees themselves (no compounding).
 LATE_FEE_BASE_KINDS = (LineKind.PERIODIC, LineKind.ONE_OFF)
+
+
+class LineChangeKind(models.TextChoices):
+    SPLIT = "split", _("拆分")  # one line → several (instalments)
+    MERGE = "merge", _("合并")  # several lines of one fee item → one
 
 
 class BillStatus(models.TextChoices):

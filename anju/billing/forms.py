@@ -70,3 +70,96 @@ class LateFeeRunForm(forms.Form):
             "invalid": _("日期格式应为 YYYY-MM-DD"),
         },
     )
+
+
+def _amount_list(text: str) -> list[str]:
+    """ "900, 900，1800" → ["900", "900", "1800"] (commas, Chinese commas or spaces)."""
+    for sep in ("，", "、", ";", "；"):
+        text = text.replace(sep, ",")
+    return [p for p in text.replace(",", " ").split() if p]
+
+
+class SplitForm(forms.Form):
+    """拆分: equal instalments (or the amounts given) due every few months."""
+
+    line = forms.TypedChoiceField(
+        label=_("拆分哪条明细"),
+        coerce=int,
+        error_messages={
+            "required": _("请选择要拆分的明细"),
+            "invalid_choice": _("该明细不能拆分，请刷新页面后重选"),
+        },
+    )
+    parts = forms.IntegerField(
+        label=_("期数"),
+        min_value=2,
+        max_value=60,
+        required=False,
+        error_messages={
+            "invalid": _("期数须为整数"),
+            "min_value": _("至少拆分为2期"),
+            "max_value": _("最多拆分为60期"),
+        },
+    )
+    amounts = forms.CharField(
+        label=_("各期金额（可选）"),
+        required=False,
+        max_length=1000,
+        help_text=_("用逗号分隔，合计须等于原金额；留空则按期数平均，尾差计入最后一期"),
+    )
+    first_due = forms.DateField(
+        label=_("首期到期日"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("留空则为原到期日"),
+        error_messages={"invalid": _("日期格式应为 YYYY-MM-DD")},
+    )
+    every_months = forms.IntegerField(
+        label=_("每隔几个月一期"),
+        min_value=0,
+        max_value=12,
+        initial=1,
+        required=False,
+        error_messages={
+            "invalid": _("请填写0至12的整数"),
+            "min_value": _("请填写0至12的整数"),
+            "max_value": _("请填写0至12的整数"),
+        },
+    )
+    reason = forms.CharField(
+        label=_("原因"),
+        max_length=200,
+        error_messages={"required": _("请填写拆分原因")},
+    )
+
+    def __init__(self, *args, line_choices=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["line"].choices = list(line_choices)
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        amounts = _amount_list(data.get("amounts") or "")
+        data["amount_list"] = amounts
+        if not amounts and not data.get("parts") and "parts" not in self.errors:
+            self.add_error("parts", _("请填写期数或各期金额"))
+        return data
+
+
+class MergeForm(forms.Form):
+    merge_lines = forms.TypedMultipleChoiceField(
+        label=_("合并哪些明细"),
+        coerce=int,
+        error_messages={
+            "required": _("请至少选择两条明细合并"),
+            "invalid_choice": _("所选明细不能合并，请刷新页面后重选"),
+        },
+    )
+    reason = forms.CharField(
+        label=_("原因"),
+        max_length=200,
+        error_messages={"required": _("请填写合并原因")},
+    )
+
+    def __init__(self, *args, line_choices=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["merge_lines"].choices = list(line_choices)

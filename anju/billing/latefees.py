@@ -155,6 +155,7 @@ def _candidates(community: Community, last_due: date, after: int, limit: int) ->
             "discount_amount",
             "paid_amount",
             "due_date",
+            "late_fees_through",
         )[:limit]
     )
 
@@ -238,6 +239,9 @@ def _write(
     per_house: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for row in lines:
         through, charged = assessed.get(row["pk"], (None, ZERO))
+        inherited = row["late_fees_through"]  # a split/merge replacement's originals
+        if inherited is not None and (through is None or inherited > through):
+            through = inherited
         start = chargeable_from(policy, row["due_date"], through)
         days = (as_of - start).days
         principal = row["amount"] - row["discount_amount"]

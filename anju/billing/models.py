@@ -26,6 +26,7 @@ from .choices import (
     FeeKind,
     IntentPurpose,
     IntentStatus,
+    LineChangeKind,
     LineKind,
     LineStatus,
     PaymentKind,
@@ -413,6 +414,30 @@ class BillLine(AppendOnly):
         db_index=False,  # the (late_fee_of, period_end) unique index leads with it
         verbose_name=_("滞纳金所属明细"),
     )
+    # Split and merge (BillLineChange): the change that superseded this line, and the
+    # change this line was written by. Originals keep their amount; replacements add up
+    # to it to the fen.
+    replaced_by = models.ForeignKey(
+        "BillLineChange",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="originals",
+        db_index=False,  # read through the house; the run's inserts stay lean
+        verbose_name=_("被拆分/合并于"),
+    )
+    replacement_of = models.ForeignKey(
+        "BillLineChange",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replacements",
+        db_index=False,  # read through the house; the run's inserts stay lean
+        verbose_name=_("拆分/合并产生于"),
+    )
+    # A replacement's late fees start after the days already charged on the lines it
+    # replaces (the latest late fee of any of them), never charging a day twice.
+    late_fees_through = models.DateField(_("滞纳金已计至"), null=True, blank=True)
     created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
 
     scope_community = "bill__community"
@@ -421,9 +446,12 @@ class BillLine(AppendOnly):
     class Meta:
         ordering = ["period_start", "id"]
         constraints = [
+            # One periodic charge per house, fee item and period start: a rerun of a
+            # period never duplicates it. Replacements of a split/merge share their
+            # original's start and are left out; the original keeps its place.
             models.UniqueConstraint(
                 fields=["house", "fee_item", "period_start"],
-                condition=Q(kind="periodic"),
+                condition=Q(kind="periodic") & Q(replacement_of__isnull=True),
                 name="bill_line_house_item_period_unique",
             ),
             models.CheckConstraint(
@@ -458,13 +486,54 @@ class BillLine(AppendOnly):
 
     @property
     def outstanding(self) -> Decimal:
-        if self.status == LineStatus.VOID:
+        if self.status in (LineStatus.VOID, LineStatus.SUPERSEDED):
             return ZERO
         return self.amount - self.discount_amount - self.paid_amount
 
     def can_change(self) -> bool:
         """Only a line nobody has paid anything on may be voided or discounted away."""
         return self.status == LineStatus.UNPAID and self.kind != LineKind.REVERSAL
+
+
+class BillLineChange(AppendOnly):
+    """A split (one line → instalments) or merge (lines of one fee item → one line) of
+    unpaid lines before payment. The originals stay, status `superseded` with
+    `replaced_by` → this row; the replacements point here with `replacement_of`.
+    `amount` is the total of either side (they are equal to the fen)."""
+
+    community = models.ForeignKey(
+        "estates.Community",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("小区"),
+    )
+    house = models.ForeignKey(
+        "estates.House",
+        on_delete=models.PROTECT,
+        related_name="bill_line_changes",
+        verbose_name=_("房屋"),
+    )
+    kind = models.CharField(_("类型"), max_length=10, choices=LineChangeKind.choices)
+    amount = money_field(_("金额"))
+    reason = models.CharField(_("原因"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("经办人"),
+    )
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    scope_community = "community"
+    scope_owner_house = "house"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("明细拆分/合并")
+        verbose_name_plural = _("明细拆分/合并")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount}"
 
 
 class DiscountLine(AppendOnly):

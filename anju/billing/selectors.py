@@ -13,7 +13,7 @@ from anju.estates.choices import Relation
 from anju.estates.models import Community, House, HouseResident
 
 from .choices import OPEN_LINE_STATUSES, LineKind
-from .models import Bill, BillLine, Payment, PaymentAllocation
+from .models import Bill, BillLine, BillLineChange, Payment, PaymentAllocation
 from .periods import add_months, month_end
 
 
@@ -132,6 +132,21 @@ def house_payments(house: House, limit: int = 60) -> list[Payment]:
     for p in payments:
         p.is_reversed = p.pk in reversed_ids
     return payments
+
+
+def house_line_changes(house: House, limit: int = 20) -> list[BillLineChange]:
+    """The house's splits and merges, newest first, with the lines on both sides (three
+    queries)."""
+    lines = BillLine.objects.filter(house=house).order_by("due_date", "id")
+    return list(
+        BillLineChange.objects.filter(house=house)
+        .select_related("created_by")
+        .prefetch_related(
+            Prefetch("originals", queryset=lines),
+            Prefetch("replacements", queryset=lines),
+        )
+        .order_by("-created_at", "-id")[:limit]
+    )
 
 
 def late_fee_lines(*, user: Any, community_id: int) -> QuerySet[BillLine]:

@@ -708,11 +708,11 @@ def discount_grant(
     with transaction.atomic():
         line = BillLine.objects.select_for_update().get(pk=line.pk)
         if (
-            line.status in (LineStatus.PAID, LineStatus.VOID)
+            line.status in (LineStatus.PAID, LineStatus.VOID, LineStatus.SUPERSEDED)
             or line.kind == LineKind.REVERSAL
         ):
             raise InvalidTransition(
-                "已缴清或已冲销的明细不能减免", code="billing_line_locked"
+                "已缴清、已冲销或已拆分/合并的明细不能减免", code="billing_line_locked"
             )
         if value <= 0 or value > line.outstanding:
             raise ValidationFailed(

@@ -32,7 +32,16 @@ from anju.core.charts import bar_chart
 from anju.core.errors import ApplicationError
 from anju.core.pdf import pdf_response
 
-from . import aging, forms, latefees, receipt_pdf, selectors, services, settlement
+from . import (
+    adjust,
+    aging,
+    forms,
+    latefees,
+    receipt_pdf,
+    selectors,
+    services,
+    settlement,
+)
 from .choices import BillStatus
 from .models import Payment, Receipt
 
@@ -149,9 +158,34 @@ def _house_context(request: HttpRequest, house: Any) -> dict[str, Any]:
         ),
         "bills": selectors.house_bills(house),
         "payments": selectors.house_payments(house),
+        "line_changes": selectors.house_line_changes(house),
         "can_take": request.user.has_role_perm("billing.change"),
         "today": today,
     }
+
+
+def _adjust_choices(lines: list[Any]) -> list[tuple[int, str]]:
+    """Open lines that may still be split or merged (nobody paid or discounted them)."""
+    return [
+        (
+            line.pk,
+            f"{line.description or line.fee_item.name} {line.amount}"
+            f"（{_('到期')} {line.due_date:%Y-%m-%d}）",
+        )
+        for line in lines
+        if adjust.adjustable(line)
+    ]
+
+
+def _adjust_forms(ctx: dict[str, Any]) -> None:
+    choices = _adjust_choices(ctx["open_lines"])
+    ctx["adjust_choices"] = choices
+    ctx["split_form"] = forms.SplitForm(line_choices=choices)
+    ctx["merge_form"] = forms.MergeForm(line_choices=choices)
+
+
+def _form_errors(form: Any) -> str:
+    return "；".join(str(e) for errs in form.errors.values() for e in errs)
 
 
 def _payment_form(house: Any, lines: list[Any], data: Any = None) -> forms.PaymentForm:
@@ -172,6 +206,7 @@ def house_ledger(request: HttpRequest, pk: int) -> HttpResponse:
     if ctx["can_take"]:
         ctx["form"] = _payment_form(house, ctx["open_lines"])
         ctx["reverse_form"] = forms.ReverseForm()
+        _adjust_forms(ctx)
     return _render(request, "billing/house.html", ctx)
 
 
@@ -238,7 +273,84 @@ def house_pay(request: HttpRequest, pk: int) -> HttpResponse:
                 + f"?receipt={receipt.pk}"
             )
     ctx.update(form=form, reverse_form=forms.ReverseForm())
+    _adjust_forms(ctx)
     return _render(request, "billing/house.html", ctx, status=400)
+
+
+@login_required
+@require_POST
+def house_split(request: HttpRequest, pk: int) -> HttpResponse:
+    """拆分: an unpaid line into instalments (equal parts or the amounts given), due
+    every few months from the first due date. The original is kept, superseded."""
+    _staff(request, "billing.change")
+    house = selectors.house_for_billing(user=request.user, pk=pk)
+    lines = selectors.open_lines(house)
+    form = forms.SplitForm(request.POST, line_choices=_adjust_choices(lines))
+    target = reverse("billing:house_ledger", args=[house.pk])
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect(target)
+    data = form.cleaned_data
+    line = next(x for x in lines if x.pk == data["line"])
+    amounts = data["amount_list"] or adjust.equal_parts(line.amount, data["parts"])
+    every = data["every_months"] if data["every_months"] is not None else 1
+    dues = adjust.instalment_due_dates(
+        data["first_due"] or line.due_date, len(amounts), every
+    )
+    try:
+        change = adjust.bill_line_split(
+            line=line,
+            actor=request.user,
+            amounts=amounts,
+            due_dates=dues,
+            reason=data["reason"],
+        )
+    except ApplicationError as exc:
+        messages.error(request, error_text(exc))
+        return redirect(target)
+    parts = change.replacements.order_by("due_date", "id")
+    messages.success(
+        request,
+        _("已拆分为 %(n)s 期：%(parts)s")
+        % {
+            "n": len(parts),
+            "parts": "、".join(f"{p.amount}（{p.due_date:%Y-%m-%d}）" for p in parts),
+        },
+    )
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def house_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """合并: unpaid lines of one fee item into one line; the originals are kept."""
+    _staff(request, "billing.change")
+    house = selectors.house_for_billing(user=request.user, pk=pk)
+    lines = selectors.open_lines(house)
+    form = forms.MergeForm(request.POST, line_choices=_adjust_choices(lines))
+    target = reverse("billing:house_ledger", args=[house.pk])
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect(target)
+    chosen = [x for x in lines if x.pk in set(form.cleaned_data["merge_lines"])]
+    try:
+        change = adjust.bill_lines_merge(
+            lines=chosen, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ApplicationError as exc:
+        messages.error(request, error_text(exc))
+        return redirect(target)
+    merged = change.replacements.get()
+    messages.success(
+        request,
+        _("已合并 %(n)s 条明细为一条：%(amount)s 元，到期日 %(due)s")
+        % {
+            "n": len(chosen),
+            "amount": merged.amount,
+            "due": f"{merged.due_date:%Y-%m-%d}",
+        },
+    )
+    return redirect(target)
 
 
 @login_required

@@ -10,7 +10,7 @@ from anju.core.api import ScopedPrimaryKeyRelatedField
 from anju.estates.models import House
 
 from ..choices import Channel
-from ..models import Bill, BillLine, Payment, PaymentAllocation
+from ..models import Bill, BillLine, BillLineChange, Payment, PaymentAllocation
 
 
 class BillLineSerializer(serializers.ModelSerializer):
@@ -36,6 +36,9 @@ class BillLineSerializer(serializers.ModelSerializer):
             "discount_amount",
             "paid_amount",
             "status",
+            "due_date",
+            "replaced_by",
+            "replacement_of",
         ]
         read_only_fields = fields
 
@@ -109,4 +112,58 @@ class PaymentCreateSerializer(serializers.Serializer):
 
 
 class PaymentReverseSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class BillLineChangeSerializer(serializers.ModelSerializer):
+    """A split or merge: the superseded lines and the lines that replace them."""
+
+    originals = BillLineSerializer(many=True, read_only=True)
+    replacements = BillLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = BillLineChange
+        fields = [
+            "id",
+            "kind",
+            "community",
+            "house",
+            "amount",
+            "reason",
+            "created_by",
+            "created_at",
+            "originals",
+            "replacements",
+        ]
+        read_only_fields = fields
+
+
+class LineSplitSerializer(serializers.Serializer):
+    """Split `line` into the `amounts` given (they must add up to it) or into `parts`
+    equal parts (the rounding remainder on the last); `due_dates` one per part."""
+
+    line = ScopedPrimaryKeyRelatedField(queryset=BillLine.objects.all())
+    amounts = serializers.ListField(
+        child=serializers.DecimalField(max_digits=14, decimal_places=2),
+        required=False,
+        allow_empty=False,
+        max_length=60,
+    )
+    parts = serializers.IntegerField(min_value=2, max_value=60, required=False)
+    due_dates = serializers.ListField(
+        child=serializers.DateField(), required=False, allow_empty=False, max_length=60
+    )
+    reason = serializers.CharField(max_length=200)
+
+    def validate(self, attrs):  # type: ignore[no-untyped-def]
+        if not attrs.get("amounts") and not attrs.get("parts"):
+            raise serializers.ValidationError({"parts": ["请填写期数或各期金额"]})
+        return attrs
+
+
+class LineMergeSerializer(serializers.Serializer):
+    lines = ScopedPrimaryKeyRelatedField(
+        queryset=BillLine.objects.all(), many=True, allow_empty=False
+    )
+    due_date = serializers.DateField(required=False)
     reason = serializers.CharField(max_length=200)

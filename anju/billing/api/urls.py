@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import finance, reports, views
+from . import adjust, finance, reports, views
 
 router = SimpleRouter()
 router.register("bills", views.BillViewSet, basename="bill")
@@ -24,6 +24,16 @@ urlpatterns = [
         "billing/late-fees/assess/",
         reports.LateFeeAssessView.as_view(),
         name="billing-late-fee-assess",
+    ),
+    path(
+        "billing/lines/split/",
+        adjust.LineSplitView.as_view(),
+        name="billing-line-split",
+    ),
+    path(
+        "billing/lines/merge/",
+        adjust.LineMergeView.as_view(),
+        name="billing-line-merge",
     ),
     *router.urls,
 ]

@@ -1,0 +1,80 @@
+"""Billing API: split and merge unpaid bill lines (拆分 / 合并), `billing.change`."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import adjust
+from ..models import BillLineChange
+from . import serializers as s
+from .reports import needs
+
+ERRORS = {
+    400: OpenApiResponse(
+        description="validation_error / billing_split_sum_mismatch / "
+        "billing_split_amount_invalid / billing_split_parts_invalid / "
+        "billing_split_due_dates_invalid / billing_merge_lines_invalid"
+    ),
+    404: OpenApiResponse(description="小区不存在或无权访问"),
+    409: OpenApiResponse(description="billing_line_locked（已缴费、部分缴费或已减免）"),
+}
+
+
+def _answer(change: BillLineChange) -> Response:
+    change = BillLineChange.objects.prefetch_related(
+        "originals__fee_item", "replacements__fee_item"
+    ).get(pk=change.pk)
+    return Response(
+        s.BillLineChangeSerializer(change).data, status=status.HTTP_201_CREATED
+    )
+
+
+class LineSplitView(APIView):
+    """拆分: one unpaid line into instalments; the original is kept (`superseded`)."""
+
+    permission_classes = [needs("billing.change")]
+
+    @extend_schema(
+        request=s.LineSplitSerializer,
+        responses={201: s.BillLineChangeSerializer, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        data = s.LineSplitSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        line = data.validated_data["line"]
+        amounts = data.validated_data.get("amounts") or adjust.equal_parts(
+            line.amount, data.validated_data["parts"]
+        )
+        change = adjust.bill_line_split(
+            line=line,
+            actor=request.user,
+            amounts=amounts,
+            due_dates=data.validated_data.get("due_dates"),
+            reason=data.validated_data["reason"],
+        )
+        return _answer(change)
+
+
+class LineMergeView(APIView):
+    """合并: unpaid lines of one house and fee item into one line (a bill of its own)."""
+
+    permission_classes = [needs("billing.change")]
+
+    @extend_schema(
+        request=s.LineMergeSerializer,
+        responses={201: s.BillLineChangeSerializer, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        data = s.LineMergeSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        change = adjust.bill_lines_merge(
+            lines=data.validated_data["lines"],
+            actor=request.user,
+            due_date=data.validated_data.get("due_date"),
+            reason=data.validated_data["reason"],
+        )
+        return _answer(change)
