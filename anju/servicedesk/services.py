@@ -214,25 +214,26 @@ def ticket_create(
     _require(actor, "servicedesk.change", community.pk)
     # decoded before the transaction: a writer's lock is not held while pictures decode
     checked = photos_check(photos, existing=0) if photos else []
+    built, previous = _ticket_build(
+        actor=actor,
+        community=community,
+        type=type,
+        channel=channel,
+        category=category,
+        description=description,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        urgency=urgency,
+        house=house,
+        reporter=reporter,
+        location=location,
+        occurred_at=occurred_at,
+        expected_solution=expected_solution,
+    )
     rows: list[TicketAttachment] = []
     try:
         with transaction.atomic():
-            ticket = _ticket_insert(
-                actor=actor,
-                community=community,
-                type=type,
-                channel=channel,
-                category=category,
-                description=description,
-                contact_name=contact_name,
-                contact_phone=contact_phone,
-                urgency=urgency,
-                house=house,
-                reporter=reporter,
-                location=location,
-                occurred_at=occurred_at,
-                expected_solution=expected_solution,
-            )
+            ticket = _ticket_write(built, previous, actor)
             if checked:
                 rows = _attachments_store(ticket=ticket, actor=actor, photos=checked)
     except BaseException:
@@ -241,7 +242,14 @@ def ticket_create(
     return ticket
 
 
-def _ticket_insert(
+def _ticket_insert(*, actor: Any, **fields: Any) -> Ticket:
+    """The checks and writes of a new ticket, once the caller's right is established
+    (staff: `ticket_create`; owners: `owner_services.ticket_submit_by_owner`)."""
+    ticket, previous = _ticket_build(actor=actor, **fields)
+    return _ticket_write(ticket, previous, actor)
+
+
+def _ticket_build(
     *,
     actor: Any,
     community: Any,
@@ -257,9 +265,10 @@ def _ticket_insert(
     location: str,
     occurred_at: datetime | None,
     expected_solution: str,
-) -> Ticket:
-    """The checks and writes of a new ticket, once the caller's right is established
-    (staff: `ticket_create`; owners: `owner_services.ticket_submit_by_owner`)."""
+) -> tuple[Ticket, Ticket | None]:
+    """Everything of a new ticket that needs no write: checks, due times, the earlier
+    ticket it repeats. Done before the transaction so that the writer's lock (and the
+    numbering row's) is held only for the inserts."""
     errors: dict[str, list[str]] = {}
     if not (description or "").strip():
         errors["description"] = ["请填写工单内容"]
@@ -274,13 +283,9 @@ def _ticket_insert(
     if errors:
         raise ValidationFailed("工单信息不完整或有误", fields=errors)
     now = timezone.now()
-    year = now.astimezone(ZoneInfo(community.timezone)).year
     ticket = Ticket(
         company_id=community.company_id,
         community=community,
-        number=next_number(
-            company_id=community.company_id, prefix=NUMBER_PREFIX[type], year=year
-        ),
         type=type,
         channel=channel,
         category=category,
@@ -303,17 +308,25 @@ def _ticket_insert(
         exclude=["company", "number", "created_by", "community", "house", "reporter"],
         validate_constraints=False,
     )
-    ticket.save()
-    _event(ticket, actor, EventKind.CREATED, to_status=Status.NEW)
     previous = _find_repeat(ticket)
     if previous is not None:
         ticket.is_repeat = True
         ticket.repeat_of = previous
         ticket.escalated = True
         ticket.escalation_level = max(ticket.escalation_level, 1)
-        ticket.save(
-            update_fields=["is_repeat", "repeat_of", "escalated", "escalation_level"]
-        )
+    return ticket, previous
+
+
+def _ticket_write(ticket: Ticket, previous: Ticket | None, actor: Any) -> Ticket:
+    """Number, insert and timeline of a built ticket; call inside a transaction."""
+    community = ticket.community
+    year = ticket.created_at.astimezone(ZoneInfo(community.timezone)).year
+    ticket.number = next_number(
+        company_id=community.company_id, prefix=NUMBER_PREFIX[ticket.type], year=year
+    )
+    ticket.save(force_insert=True)
+    _event(ticket, actor, EventKind.CREATED, to_status=Status.NEW)
+    if previous is not None:
         _event(
             ticket,
             actor,
