@@ -96,6 +96,7 @@ ROUTES: dict[str, str] = {
     "billing:house_pay": "billing.change",
     "billing:house_split": "billing.change",
     "billing:house_merge": "billing.change",
+    "billing:house_credit_apply": "billing.change",
     "billing:payment_reverse": "billing.change",
     "billing:receipt_pdf": "billing.view|owner",
     "billing:settlement": "billing.change",
@@ -209,6 +210,7 @@ ROUTES: dict[str, str] = {
     "billing-late-fee-assess": "billing.run",
     "billing-line-split": "billing.change",
     "billing-line-merge": "billing.change",
+    "billing-credit-apply": "billing.change",
     "billing-finance": "billing.view",
     # online payment: providers call back unauthenticated; the signature is the check
     "billing_callback:wechat": PUBLIC,

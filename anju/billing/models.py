@@ -737,6 +737,9 @@ class PaymentAllocation(AppendOnly):
         related_name="reversed_by",
         verbose_name=_("冲正原分配"),
     )
+    # Set against the line later from the payment's prepayment credit (credit_apply),
+    # not when the payment was taken: the receipt shows it as credit, as issued.
+    from_credit = models.BooleanField(_("预收冲抵"), default=False)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
 
     scope_community = "payment__community"

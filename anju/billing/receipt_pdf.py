@@ -135,7 +135,13 @@ def receipt_story(*, receipt: Receipt, printed_at: datetime) -> list[Any]:
     story.append(pdf.kv_table(rows))
     story.append(pdf.heading(_("收费明细")))
     lines = []
+    # As issued: what the payment settled when it was taken, the rest as credit (even
+    # if that credit has been set against bills since).
+    credit = payment.credit_amount
     for a in payment.allocations.select_related("line__fee_item").order_by("id"):
+        if a.from_credit:
+            credit += a.amount
+            continue
         line = a.line
         lines.append(
             [
@@ -145,13 +151,13 @@ def receipt_story(*, receipt: Receipt, printed_at: datetime) -> list[Any]:
                 _amount(a.amount, reversal),
             ]
         )
-    if payment.credit_amount:
+    if credit:
         lines.append(
             [
                 _("预收款"),
                 "",
                 _("未分配到账单的金额"),
-                _amount(payment.credit_amount, reversal),
+                _amount(credit, reversal),
             ]
         )
     story.append(

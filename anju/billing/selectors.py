@@ -149,6 +149,16 @@ def house_line_changes(house: House, limit: int = 20) -> list[BillLineChange]:
     )
 
 
+def credit_applications(house: House, limit: int = 30) -> list[PaymentAllocation]:
+    """Prepayment credit set against the house's lines (and reversals of that), newest
+    first."""
+    return list(
+        PaymentAllocation.objects.filter(payment__house=house, from_credit=True)
+        .select_related("line__fee_item", "payment__receipt")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
 def late_fee_lines(*, user: Any, community_id: int) -> QuerySet[BillLine]:
     """The community's late-fee lines, newest first."""
     return (

@@ -559,6 +559,7 @@ def bill_run_period(
                     "total_amount",
                 ]
             )
+    after_run(community=community, actor=actor)
     return run
 
 
@@ -966,7 +967,11 @@ def payment_reverse(*, payment: Payment, actor: Any, reason: str) -> Payment:
             reversal_of=original,
             reason=reason[:200],
         )
-        allocations = {a.line_id: a for a in original.allocations.all()}
+        # A line may hold two allocations of one payment: one when it was taken and
+        # one set later from its credit (credit_apply).
+        allocations: dict[int, list[PaymentAllocation]] = defaultdict(list)
+        for a in original.allocations.order_by("id"):
+            allocations[a.line_id].append(a)
         lines = (
             BillLine.objects.select_for_update()
             .filter(pk__in=allocations)
@@ -974,14 +979,15 @@ def payment_reverse(*, payment: Payment, actor: Any, reason: str) -> Payment:
         )
         undo = []
         bill_delta: dict[int, Decimal] = defaultdict(lambda: ZERO)
-        for line in lines:
-            allocation = allocations[line.pk]
+        pairs = [(x, a) for x in lines for a in allocations[x.pk]]
+        for line, allocation in pairs:
             undo.append(
                 PaymentAllocation(
                     payment=reversal,
                     line=line,
                     amount=-allocation.amount,
                     reversal_of=allocation,
+                    from_credit=allocation.from_credit,
                 )
             )
             line.paid_amount -= allocation.amount
@@ -1007,8 +1013,166 @@ def payment_reverse(*, payment: Payment, actor: Any, reason: str) -> Payment:
 
 
 def house_credit_balance(house: House) -> Decimal:
-    """Prepayment credit the house holds (overpayments less their reversals)."""
+    """Prepayment credit the house holds (overpayments less their reversals, less what
+    was set against bills since)."""
     from django.db.models import Sum
 
     total = Payment.objects.filter(house=house).aggregate(s=Sum("credit_amount"))["s"]
     return money(total or ZERO)
+
+
+# --- Prepayment credit against new bills ---------------------------------------------
+
+
+@dataclass
+class CreditApplied:
+    """What one application of credit settled."""
+
+    house_id: int
+    total: Decimal = ZERO
+    allocations: list[PaymentAllocation] = field(default_factory=list)
+
+
+def _credit_payments(house_id: int) -> list[Payment]:
+    """The house's payments that still hold credit, oldest first, locked. A reversed
+    payment's credit is cancelled by its reversal and is left out."""
+    reversed_ids = Payment.objects.filter(
+        house_id=house_id, reversal_of__isnull=False
+    ).values("reversal_of_id")
+    return list(
+        Payment.objects.select_for_update()
+        .filter(house_id=house_id, kind=PaymentKind.PAYMENT, credit_amount__gt=0)
+        .exclude(pk__in=reversed_ids)
+        .order_by("received_at", "id")
+    )
+
+
+def _credit_apply(
+    *,
+    house: House,
+    actor: Any,
+    line_ids: Sequence[int] | None = None,
+    payment_ids: Sequence[int] | None = None,
+) -> CreditApplied:
+    """Set the house's credit against its open lines, oldest first (or the lines
+    given), from the oldest payment's credit on. Runs in the caller's transaction; the
+    payments are locked first, then the lines in the payments' own order, so it cannot
+    deadlock with a payment or a reversal."""
+    result = CreditApplied(house_id=house.pk)
+    payments = _credit_payments(house.pk)
+    if payment_ids is not None:
+        payments = [p for p in payments if p.pk in set(payment_ids)]
+    if not payments:
+        return result
+    lines = _payable_lines(house, None)
+    if line_ids is not None:
+        wanted = set(line_ids)
+        lines = [line for line in lines if line.pk in wanted]
+    bill_delta: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    now = timezone.now()
+    queue = iter(payments)
+    payment: Payment | None = next(queue)
+    drawn: dict[int, Payment] = {}
+    for line in lines:
+        taken = False
+        while payment is not None and line.outstanding > 0:
+            take = min(payment.credit_amount, line.outstanding)
+            result.allocations.append(
+                PaymentAllocation(
+                    payment=payment,
+                    line=line,
+                    amount=take,
+                    from_credit=True,
+                    created_at=now,
+                )
+            )
+            payment.credit_amount -= take
+            drawn[payment.pk] = payment
+            line.paid_amount += take
+            bill_delta[line.bill_id] += take
+            result.total += take
+            taken = True
+            if payment.credit_amount == 0:
+                payment = next(queue, None)
+        if taken:
+            line.status = _line_status(line)
+            line.save(update_fields=["paid_amount", "status"])
+        if payment is None:
+            break
+    for drawn_payment in drawn.values():
+        drawn_payment.save(update_fields=["credit_amount"])
+    if not result.allocations:
+        return result
+    PaymentAllocation.objects.bulk_create(result.allocations)
+    for bill_id, delta in bill_delta.items():
+        Bill.objects.filter(pk=bill_id).update(paid_total=F("paid_total") + delta)
+    _refresh_bills(bill_delta)
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="estates.house",
+        object_id=str(house.pk),
+        community_id=house.community_id,
+        changes={
+            "credit_applied": [None, str(result.total)],
+            "allocations": [
+                None,
+                [[a.payment_id, a.line_id, str(a.amount)] for a in result.allocations],
+            ],
+        },
+        reason="预收款冲抵账单",
+    )
+    return result
+
+
+def credit_apply(
+    *, house: House, actor: Any, line_ids: Sequence[int] | None = None
+) -> CreditApplied:
+    """预收冲抵: set the house's prepayment credit against its open lines, oldest first.
+    Idempotent: once the credit or the open lines are used up, it does nothing."""
+    _require(actor, "billing.change", house.community_id)
+    with transaction.atomic():
+        return _credit_apply(house=house, actor=actor, line_ids=line_ids)
+
+
+def houses_with_credit(community: Community) -> list[int]:
+    """Houses of the community holding prepayment credit (one grouped query)."""
+    from django.db.models import Sum
+
+    return list(
+        Payment.objects.filter(community=community)
+        .values("house_id")
+        .annotate(credit=Sum("credit_amount"))
+        .filter(credit__gt=0)
+        .order_by("house_id")
+        .values_list("house_id", flat=True)
+    )
+
+
+@dataclass
+class AfterRun:
+    """What the step after a billing run did."""
+
+    credit_houses: int = 0
+    credit_total: Decimal = ZERO
+
+
+def after_run(*, community: Community, actor: Any) -> AfterRun:
+    """The step after a billing run (and after each rerun): set the houses' prepayment
+    credit against the new lines. A separate step, not part of the batches: batches stay
+    plain inserts, and a house is locked only for its own short transaction."""
+    return credits_apply_community(community=community, actor=actor)
+
+
+def credits_apply_community(*, community: Community, actor: Any) -> AfterRun:
+    """After a billing run: each house holding credit, one short transaction each (a
+    cashier at the counter waits for one house at most)."""
+    out = AfterRun()
+    for house_id in houses_with_credit(community):
+        with transaction.atomic():
+            house = House.objects.get(pk=house_id)
+            applied = _credit_apply(house=house, actor=actor)
+        if applied.total:
+            out.credit_houses += 1
+            out.credit_total += applied.total
+    return out

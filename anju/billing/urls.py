@@ -9,6 +9,11 @@ urlpatterns = [
     path("houses/<int:pk>/summary/", views.house_summary, name="house_summary"),
     path("houses/<int:pk>/pay/", views.house_pay, name="house_pay"),
     path("houses/<int:pk>/split/", views.house_split, name="house_split"),
+    path(
+        "houses/<int:pk>/apply-credit/",
+        views.house_credit_apply,
+        name="house_credit_apply",
+    ),
     path("houses/<int:pk>/merge/", views.house_merge, name="house_merge"),
     path("payments/<int:pk>/reverse/", views.payment_reverse, name="payment_reverse"),
     path("receipts/<int:pk>/pdf/", views.receipt_print, name="receipt_pdf"),

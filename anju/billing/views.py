@@ -159,6 +159,7 @@ def _house_context(request: HttpRequest, house: Any) -> dict[str, Any]:
         "bills": selectors.house_bills(house),
         "payments": selectors.house_payments(house),
         "line_changes": selectors.house_line_changes(house),
+        "credit_applications": selectors.credit_applications(house),
         "can_take": request.user.has_role_perm("billing.change"),
         "today": today,
     }
@@ -275,6 +276,32 @@ def house_pay(request: HttpRequest, pk: int) -> HttpResponse:
     ctx.update(form=form, reverse_form=forms.ReverseForm())
     _adjust_forms(ctx)
     return _render(request, "billing/house.html", ctx, status=400)
+
+
+@login_required
+@require_POST
+def house_credit_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    """预收冲抵: set the house's prepayment credit against its open lines now (billing
+    runs do it after each run)."""
+    _staff(request, "billing.change")
+    house = selectors.house_for_billing(user=request.user, pk=pk)
+    try:
+        applied = services.credit_apply(house=house, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        if applied.total:
+            messages.success(
+                request,
+                _("已用预收款冲抵 %(total)s 元（%(n)s 条明细）")
+                % {
+                    "total": applied.total,
+                    "n": len({a.line_id for a in applied.allocations}),
+                },
+            )
+        else:
+            messages.info(request, _("没有可冲抵的预收款或未缴明细"))
+    return redirect("billing:house_ledger", house.pk)
 
 
 @login_required

@@ -1,14 +1,18 @@
-"""Billing API: split and merge unpaid bill lines (拆分 / 合并), `billing.change`."""
+"""Billing API for the cashier's adjustments (`billing.change`): split and merge unpaid
+bill lines (拆分 / 合并), set a house's prepayment credit against its bills (预收冲抵)."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import adjust
+from anju.core.api import ScopedPrimaryKeyRelatedField
+from anju.estates.models import House
+
+from .. import adjust, services
 from ..models import BillLineChange
 from . import serializers as s
 from .reports import needs
@@ -78,3 +82,47 @@ class LineMergeView(APIView):
             reason=data.validated_data["reason"],
         )
         return _answer(change)
+
+
+class CreditApplyInput(serializers.Serializer):
+    house = ScopedPrimaryKeyRelatedField(queryset=House.objects.all())
+
+
+class CreditApplyView(APIView):
+    """预收冲抵: set the house's prepayment credit against its open lines, oldest first
+    (idempotent: nothing happens once the credit or the open lines are used up)."""
+
+    permission_classes = [needs("billing.change")]
+
+    @extend_schema(
+        request=CreditApplyInput,
+        responses={
+            200: inline_serializer(
+                "CreditApplied",
+                {
+                    "house": serializers.IntegerField(),
+                    "applied": serializers.DecimalField(
+                        max_digits=14, decimal_places=2
+                    ),
+                    "credit": serializers.DecimalField(max_digits=14, decimal_places=2),
+                    "allocations": s.AllocationSerializer(many=True),
+                },
+            ),
+            400: OpenApiResponse(description="validation_error"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = CreditApplyInput(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        house = data.validated_data["house"]
+        applied = services.credit_apply(house=house, actor=request.user)
+        return Response(
+            {
+                "house": house.pk,
+                "applied": str(applied.total),
+                "credit": str(services.house_credit_balance(house)),
+                "allocations": s.AllocationSerializer(
+                    applied.allocations, many=True
+                ).data,
+            }
+        )

@@ -68,7 +68,7 @@ class BillSerializer(serializers.ModelSerializer):
 class AllocationSerializer(serializers.ModelSerializer):
     class Meta:
         model = PaymentAllocation
-        fields = ["line", "amount"]
+        fields = ["payment", "line", "amount", "from_credit"]
         read_only_fields = fields
 
 

@@ -35,5 +35,10 @@ urlpatterns = [
         adjust.LineMergeView.as_view(),
         name="billing-line-merge",
     ),
+    path(
+        "billing/credit/apply/",
+        adjust.CreditApplyView.as_view(),
+        name="billing-credit-apply",
+    ),
     *router.urls,
 ]
