@@ -1,24 +1,29 @@
 """Classify an owner's message: type, category and urgency, with the cues that decided.
 
-Urgency combines the learned model with explicit danger cues (rules.py):
-1. any danger cue that is not negated, past or hypothetical → `emergency`;
-2. otherwise the model's emergency vote stands only if no negated danger cue explains
-   the danger words away ("没有漏气", "上次着火的事") — then the next best level;
-3. an urgent cue (no water/power, lift out of service, sewage backflow, falling hazard,
+Urgency combines explicit danger cues (rules.py), a learned emergency detector and the
+learned field model:
+1. any danger cue that is not negated, past or hypothetical → `emergency` (source rule);
+2. otherwise the emergency detector (a binary linear model on character n-grams and
+   danger signals, with a recall-first threshold chosen on out-of-fold scores) →
+   `emergency` when its margin is above the threshold and at least one danger word
+   (cue or signal) is active: none, or only ones that the ignore logic explains away
+   ("没有漏气", "上次着火的事", "万一着火", a kite in a tree), is no emergency;
+3. otherwise the field model's level, emergency excluded (the detector decides that);
+4. an urgent cue (no water/power, lift out of service, sewage backflow, falling hazard,
    locked out, water unfit to drink …) raises `normal` to `urgent`, unless the message
    is a suggestion or praise, or a question that does not speak of the present
-   ("请问明天停水吗" stays normal, "请问是不是停水了" is urgent);
-4. otherwise the model's level.
+   ("请问明天停水吗" stays normal, "请问是不是停水了" is urgent).
 """
 
 from __future__ import annotations
 
+import math
 import threading
 from typing import Any
 
 from .codes import EMERGENCY, QUIET_TYPES, URGENCY_RANK, URGENT
 from .model import MODEL_PATH, LinearModel
-from .rules import find_cues
+from .rules import SIGNAL, find_cues
 from .text import normalize
 
 _lock = threading.Lock()
@@ -63,13 +68,26 @@ def classify_many(
         items.append((normalized, find_cues(normalized)))
     scored = model.scores_many(items)
     return [
-        _answer(model, cues, scores, feats)
-        for (_normalized, cues), (scores, feats) in zip(items, scored, strict=True)
+        _answer(model, normalized, cues, scores, feats, margin)
+        for (normalized, cues), (scores, feats, margin) in zip(
+            items, scored, strict=True
+        )
     ]
 
 
-def _answer(model: LinearModel, cues, scores, feats) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    """Combine the model's scores with the cues into the answer."""
+def detector_fires(cues, margin: float, threshold: float) -> bool:  # type: ignore[no-untyped-def]
+    """The detector's emergency vote: above the threshold, with at least one danger
+    word (cue or signal) that the ignore logic does not explain away as negated, past,
+    hypothetical, a drill, a sign, figurative, a habit or harmless."""
+    if margin <= threshold:
+        return False
+    return any(c.level in (EMERGENCY, SIGNAL) and not c.negated for c in cues)
+
+
+def _answer(
+    model: LinearModel, normalized, cues, scores, feats, margin
+) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Combine the models' scores with the cues into the answer."""
 
     best: dict[str, tuple[str, float]] = {}
     for field, (classes, probs) in scores.items():
@@ -81,18 +99,27 @@ def _answer(model: LinearModel, cues, scores, feats) -> dict[str, Any]:  # type:
     active = [c for c in cues if not c.negated]
     danger = [c for c in active if c.level == EMERGENCY]
     urgent = [c for c in active if c.level == URGENT]
-    explained_away = [c for c in cues if c.negated and c.level == EMERGENCY]
+    signals = [c for c in active if c.level == SIGNAL]
 
     classes, probs = scores["urgency"]
-    ranked = sorted(zip(classes, probs, strict=True), key=lambda cp: -cp[1])
-    model_level, model_conf = str(ranked[0][0]), float(ranked[0][1])
+    ranked = [
+        (str(c), float(p))
+        for c, p in sorted(zip(classes, probs, strict=True), key=lambda cp: -cp[1])
+        if c != EMERGENCY
+    ]
+    model_level, model_conf = ranked[0]
 
+    detected = False
     if danger:
         urgency, source, deciding = EMERGENCY, "rule", danger
         confidence = 1.0
+    elif detector_fires(cues, margin, model.det_threshold):
+        urgency, source, deciding = EMERGENCY, "model", signals[:3]
+        # 0.5 at the threshold, towards 1 above it
+        gap = margin - model.det_threshold
+        confidence = 1.0 / (1.0 + math.exp(-model.temperature * gap))
+        detected = True
     else:
-        if model_level == EMERGENCY and explained_away:
-            model_level, model_conf = str(ranked[1][0]), float(ranked[1][1])
         urgency, source, deciding, confidence = model_level, "model", [], model_conf
         if ticket_type in QUIET_TYPES:
             # a suggestion or praise tells, it does not report trouble now; a question
@@ -102,7 +129,13 @@ def _answer(model: LinearModel, cues, scores, feats) -> dict[str, Any]:  # type:
             urgency, source, deciding, confidence = URGENT, "rule", urgent, 1.0
 
     cue_list = [c.as_dict() for c in deciding]
-    if source == "model":
+    if detected:
+        # the danger signals in the message, each with the level it led to
+        cue_list = [{**c, "level": EMERGENCY} for c in cue_list] or [
+            {"cue": tok, "kind": "model", "level": EMERGENCY}
+            for tok in model.detector_top_tokens(normalized, cues)
+        ]
+    elif source == "model":
         cue_list = [
             {"cue": tok, "kind": "model", "level": str(urgency)}
             for tok in model.top_tokens(feats, "urgency", str(urgency))
@@ -118,5 +151,5 @@ def _answer(model: LinearModel, cues, scores, feats) -> dict[str, Any]:  # type:
         },
         "urgency_source": source,
         "cues": cue_list,
-        "ignored_cues": [c.as_dict() for c in cues if c.negated],
+        "ignored_cues": [c.as_dict() for c in cues if c.negated and c.level != SIGNAL],
     }

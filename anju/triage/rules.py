@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .codes import EMERGENCY, URGENT
 
@@ -49,6 +49,13 @@ _LIFT_STOPPED = (
 _WHO = (
     r"(?:我|人|孩|娃|老人|小朋友|女儿|儿子|妈|爸|爷|奶|外婆|外公|老婆|老公|家人|"
     r"邻居|阿姨|保姆|他|她|helper|mum|mom|dad|kid|child|son|daughter|someone|people)"
+)
+
+
+# People, as the one hit, bitten or threatened, or the ones below a falling object.
+_PERSON = (
+    r"(?:人|我|他|她|保安|孩子|小孩|老人|路人|行人|业主|人家|女的|男的|大爷|阿姨|"
+    r"大妈|老太|学生|小朋友|宝宝|娃|同事|邻居|大家|someone|people|him|her|me)"
 )
 
 
@@ -123,11 +130,13 @@ _FAMILIES: tuple[Family, ...] = (
         EMERGENCY,
         r"(煤气|燃气|天然气|煤起|媒气|煤汽|燃汽|液化气)的?(味|气味)|"
         r"(?<!胎)(?<!轮胎)(漏气|漏器|漏汽)(?!的?报警)|"
-        r"泄漏|泄露|嘶嘶|漏(煤|燃|天然|液化|媒)(气|器|汽)|"
+        r"泄漏|泄露|漏(煤|燃|天然|液化|媒)(气|器|汽)|"
         rf"(燃气|煤气|媒气|天然气|液化气)(管道|管|立管|表|灶|阀|罐|瓶|接头|软管)?{_gap(6)}"
         r"(漏|泄|断|破|裂|挖断|砸坏)(?!费|交|缴|气的?报警)|"
         r"gas leak|leaking gas|smell(s|ing)? (of )?gas|gas smell",
     ),
+    # 没气 for 煤气 (méi): the homophone of voice input, "有没气味 好冲"
+    Family("gas", EMERGENCY, r"(?<=[有股])没气的?味", inside_negation=False),
     Family(
         "gas",
         EMERGENCY,
@@ -138,7 +147,7 @@ _FAMILIES: tuple[Family, ...] = (
     Family(
         "gas",
         EMERGENCY,
-        rf"闻到{_gap(3)}(味|味道|气味)|味道{_gap(4)}(冲|重|大|浓)|好冲|很冲",
+        rf"闻到{_gap(3)}(味|味道|气味)|味道{_gap(4)}(冲|重|大|浓)|好冲|很冲|嘶嘶|呲呲",
         context=("gas",),
     ),
     Family(
@@ -198,6 +207,11 @@ _FAMILIES: tuple[Family, ...] = (
         EMERGENCY,
         r"叫不醒|喊不醒|不省人事|没(有)?(呼吸|意识|知觉)|不太清醒|不清醒|没上来|"
         rf"血{_gap(2)}(止不住|不止|停不下来)|止不住(地)?(流)?血|"
+        # bleeding by meaning: blood + a flowing or not-stopping word, or a lot of it
+        rf"(?<![献验抽])血{_gap(4)}(在流|流个不停|直流|往外(流|冒|涌|渗|淌)|淌|涌|喷|"
+        r"滴(?!管)|流(了)?(一地|一身|满|好多|很多|不少)|一直(在)?流|不停(地)?流)|"
+        r"(满|一)(手|脸|头|身|腿|地)(都是|全是)?(的)?血|(全|都)是血|血肉模糊|血淋淋|大出血|"
+        r"(好多|很多|一大?滩|一地|大量)的?血|"
         rf"(喊|叫){_gap(3)}(不应|没反应)",
         inside_negation=False,
     ),
@@ -215,11 +229,19 @@ _FAMILIES: tuple[Family, ...] = (
         "injury",
         EMERGENCY,
         r"砸到(了)?人|打(了)?人|打起来|打架|殴打|"
+        # an attack by meaning: a hitting, throwing or stabbing verb and a person hit
+        rf"(?<![别不])(砸|捅|砍|刺|扎|踢|踹|揍|抡|扇|掐|泼|推)(了|伤|倒|向|到)?{_PERSON}(?!电话|手机|家|门|的?车)|"
+        rf"(拿|抄|举|抡|挥|拎)(起|着)?{_gap(3)}(酒瓶|瓶子|砖头|石头|铁棍|钢管|棍子|锤子|榔头|"
+        rf"椅子|凳子|剪刀|铁锹|扳手){_gap(4)}(砸|打|捅|扎|刺|追|抡|挥|乱)|"
+        rf"{_PERSON}被{_gap(4)}(打|砸|捅|砍|刺|扎|踢|踹|揍|推倒|打倒)(了|伤|倒|破|得)|"
+        rf"(对着|朝着?|冲着?|向着?|往){_gap(4)}{_PERSON}(?!行道|行横道|家){_gap(3)}"
+        r"(扔|砸|泼|丢|捅|砍|扎|挥|抡|打|开枪)|"
         rf"(持|拿|举|挥|提|带|拎)着?{_gap(3)}(刀|斧|棍|棒|凶器|枪)|持刀|拿刀|砍门|"
-        r"砍人|要砍|砍死|捅人|杀人|要杀|弄死|打死|"
+        r"砍人|要砍|砍死|捅人|杀人(?!不见血|不眨眼|犯法)|要杀|弄死|打死|"
         r"(在)?(砸|踹|撞)(我家)?门|踹开|(用力|使劲|拼命)(地)?(拍|敲|踢|撞)(我家)?门|"
         r"(家|屋)(里)?被翻|(家|屋|房间|里面|柜子|抽屉)(里)?(被)?翻得乱七八糟|人走没走|(小偷|贼|人)(可能)?还在(里面|屋里|家里)|"
-        r"在撬|撬我家|撬门|进小偷|咬人|咬了|跟踪|一直跟着|"
+        r"在撬|撬我家|撬门|进小偷|咬人|"
+        rf"{_PERSON}被{_gap(6)}咬(了|伤|到|住)|把{_PERSON}{_gap(2)}咬(了|伤)|跟踪|一直跟着|"
         r"break(ing)? into|breaking in|burglar|intruder",
         chronic_applies=True,
     ),
@@ -236,6 +258,31 @@ _FAMILIES: tuple[Family, ...] = (
         r"(stealing|breaking into|smashing|robbing|trying to (open|force|break))|"
         r"robbery|being robbed",
         exclude=rf"监控{_G}{{0,4}}(拍到|能|调|查)|好几(家|户|次|回)|加强巡逻|防范|防盗|最近|"
+        r"抢修|抢险|抢救",
+        chronic_applies=True,
+    ),
+    # a break-in with someone maybe still inside
+    Family(
+        "crime",
+        EMERGENCY,
+        r"(有人|人|贼|小偷)(还)?没(走|出来)|"
+        r"(屋|家|房间?|里面|里头)里?(好像|还|好像还)?有(人|动静|响动|脚步声?|声音)",
+        context=("broken_in",),
+        chronic_applies=True,
+    ),
+    # theft going on, by meaning: someone handling one car door, lock or window after
+    # another, or right now, with a word of suspicion in the message
+    Family(
+        "crime",
+        EMERGENCY,
+        r"(一辆一?辆|一个一?个|挨个|挨家挨户|一家一家|一户一户)(地)?(的)?"
+        rf"{_gap(2)}(拉|拽|试|掰|撬|推|摸|开|拧|扒)|"
+        rf"(正在|还在|人在|有人在|个人在|个男的在?|个女的在?|几个人在?|两个人在?){_NB}{{0,8}}"
+        r"(拉|拽|试|掰|撬|剪|砸|拧|翻|爬|摸|拆|卸|扒)(了|着|进|上|过)?"
+        rf"{_gap(4)}(车门|门把|车把|门锁|锁|车窗|窗户|窗|后备箱|电动车|电瓶|自行车|车|门|快递柜|"
+        r"阳台|窗台|围墙|墙|栏杆|护栏)",
+        context=("suspect",),
+        exclude=rf"监控{_G}{{0,4}}(拍到|能|调|查)|好几(家|户|次|回)|加强巡逻|防范|最近|"
         r"抢修|抢险|抢救",
         chronic_applies=True,
     ),
@@ -258,11 +305,13 @@ _FAMILIES: tuple[Family, ...] = (
         "falling",
         EMERGENCY,
         r"挂着|挂在(上面|上头|半空|空中|那|框上|树上|边上|外面|墙上)|吊在(半空|空中|上面|那)|"
+        r"(卡|架|搭|悬|停|挂|吊|夹)(在|到)了?(半空|空中|树上|树杈|电线上|上面|上头)|"
         r"吊着|悬着|悬在|荡来荡去|晃来晃去|晃荡|晃悠|在晃|摇摇晃晃|风一吹就晃|"
         r"(掉|刮|吹|脱|塌)(下来|落|开)了?一半|耷拉|要掉不掉|"
         rf"随时{_gap(4)}(掉|砸|倒|塌|下来|脱落|飞下来)|(快|要)(掉|倒|塌)(下来|了)|"
         rf"往(外|下|路|人行道|这边|那边){_gap(2)}(歪|倒|斜)|"
-        rf"刚(才|刚)?{_gap(10)}(掉|砸|落)(下来|在|到)|"
+        rf"刚(才|刚)?{_gap(10)}(掉|砸|落|塌|垮|刮|吹|掀|飞|甩)(了)?{_gap(4)}(下来|在|到|一地)|"
+        r"(掉|落|刮|吹|砸)(了)(一|几|两|好几|一大)(块|片|根)|"
         rf"(掉|刮|吹|砸|落)(下来|下)(了)?{_gap(2)}(几|一|两|好几|一大)(块|片|根|个)|"
         r"往下(掉|落|砸)|砸下来|"
         rf"(砸|掉)(在|到){_gap(8)}(旁边|边上|脚边|身边|面前|跟前)|"
@@ -411,9 +460,141 @@ _FAMILIES: tuple[Family, ...] = (
         rf"消防{_gap(4)}(没水|停用|瘫痪)|消(火|防)栓{_gap(4)}没(有)?水",
     ),
 )
+# ── danger signals: broad, low-precision concept words for the learned detector ──
+# Not decisions: each active (not negated, past, hypothetical, figurative, sign or
+# habitual) signal becomes a feature token ("#sig:attack", "#sig:attack+now") for
+# the emergency detector, so a danger said in words no cue family lists still shares
+# a feature with the emergencies of the corpus.
+SIGNAL = "signal"
+_SIGNALS: tuple[Family, ...] = (
+    Family(
+        "attack",
+        SIGNAL,
+        rf"(打|砸|捅|砍|刺|扎|踢|踹|推|掐|揍|追|抡|泼|咬|撞|拽|扇){_gap(2)}{_PERSON}|"
+        rf"(拿|拎|提|举|挥|抄|握|持|抓){_gap(4)}(刀|棍|棒|酒瓶|瓶子|砖|石头|斧|锤|铁棍|钢管|"
+        r"凶器|剪刀|铁锹|扳手|枪)|"
+        r"打架|打起来|动手|斗殴|群殴|扭打|厮打|撕打|拉架|拦不住|行凶|耍酒疯|发酒疯|撒酒疯|"
+        r"闹事|威胁|砍|捅|喝醉|醉汉|疯子|精神(病|不正常)|fight|attack|knife|hit(ting)?",
+    ),
+    Family(
+        "theft",
+        SIGNAL,
+        rf"偷|盗|撬|(翻|爬){_gap(4)}(阳台|窗|墙|栏杆|围墙|护栏|水管|管道)|"
+        rf"(拉|试|撬|掰|砸|拽|扒){_gap(2)}(车门|车窗|门把)|(车门|车窗){_gap(2)}(被)?(砸|撬|拉开|打碎)|"
+        r"小偷|贼(?!大|多|好|贵|快|亮|冷|热|难|烦|吵|香|长|便宜|拉风)|翻墙|爬窗|爬进|翻进|溜进|钻进|鬼鬼祟祟|可疑|踩点|"
+        r"开锁|翻(东西|抽屉|柜)|一辆一辆|挨个|一家一家|挨家挨户|一个一个地?(拉|试|拽|推|开)|"
+        r"steal|thie|break(ing)? in",
+    ),
+    Family(
+        "intruder",
+        SIGNAL,
+        rf"(屋|家|房|里面|里头|屋里){_gap(3)}(有|还有)(人|动静|声音|脚步)|(人|他|贼){_gap(2)}没走|"
+        r"动静|陌生(人|男|女)|不认识的人|跟着我|跟踪|intruder|stranger",
+    ),
+    Family(
+        "blood",
+        SIGNAL,
+        r"(?<![献贫验抽])血(?!压|糖|脂|型|管|缘|统|本|汗|拼|亏|赚|战|淋淋的教训)|bleed|blood",
+    ),
+    Family(
+        "wound",
+        SIGNAL,
+        r"伤|口子|划破|割破|擦破|破皮|磕破|磕到|撞到头|撞破|扎破|刺破|骨折|扭到|肿|"
+        r"疼|痛|划了|割了|划开|咬了|hurt|injur|wound|cut",
+    ),
+    Family(
+        "collapse",
+        SIGNAL,
+        r"摔|跌|滑倒|倒在|倒地|栽|晕|昏|不醒|没反应|没呼吸|没意识|抽搐|口吐白沫|不动了|"
+        r"(滑|绊)了?(一)?跤|动不了|扶不动|爬不起来|"
+        r"站不起|起不来|休克|心脏|喘不上|呼吸困难|脸色发(白|紫|青)|嘴唇发紫|噎|呛|卡住喉|"
+        r"collapse|faint|fell|fall",
+    ),
+    Family(
+        "fire",
+        SIGNAL,
+        r"(?<![上消发打点])火(?!车|锅|腿|柴|龙果|候|栓|机|大|爆|气)|烧|燃(?!气费)|焦|糊|冒烟|浓烟|黑烟|(?<!抽|吸|香|烟)烟(?!头|民|草|花|酒|台|囱|感|雾报警|瘾)|"
+        r"爆炸|炸了|fire|smoke|burn",
+    ),
+    Family(
+        "smell",
+        SIGNAL,
+        r"气味|味道|味儿|臭鸡蛋|刺鼻|呛人|呛得|煤气|燃气|天然气|液化气|gas|smell",
+    ),
+    Family(
+        "water",
+        SIGNAL,
+        rf"漏|渗|喷|涌|灌|淹|冒水|泡了|泡水|积水|水{_gap(2)}(流|漫|溢|冲|射)|哗哗|止不住|"
+        r"关不住|关不上|堵不住|leak|flood|water",
+    ),
+    Family(
+        "burst",
+        SIGNAL,
+        r"爆|崩|裂|断开|脱开|炸|burst|crack",
+    ),
+    Family(
+        "fall",
+        SIGNAL,
+        r"(?<![毛漆皮色发])掉(?!毛|漆|皮|色|头发|渣|线)|落(?!叶|灰)|塌|坠|垮|倒(?!垃圾|车|水|掉|是|了一杯)|断|脱落|砸|悬|吊|挂|卡在|晃|歪|斜|"
+        r"翘|飞下来|刮下|吹下|fall|hang|swing|loose",
+    ),
+    Family(
+        "trapped",
+        SIGNAL,
+        r"困|关在|卡住|卡在|出不来|锁在|被锁|夹|扒不开|stuck|trapped",
+    ),
+    Family(
+        "electric",
+        SIGNAL,
+        r"火花|火星|触电|漏电|电到|被电|短路|电线|裸露|带电|噼里啪啦|啪啪|spark|shock|wire",
+    ),
+    Family(
+        "drown",
+        SIGNAL,
+        rf"落水|溺|(掉|跌|摔|滑|栽)(进|到|下){_gap(2)}(水|河|湖|池|井|坑|沟)|水里|drown",
+    ),
+)
+# a danger word that keeps coming back (天天打架) is habit, not an event now; a
+# negator inside the short match is part of the danger (拦不住, 止不住, 起不来)
+_SIGNALS = tuple(
+    replace(f, chronic_applies=True, inside_negation=False) for f in _SIGNALS
+)
+# A danger word about something harmless is ignored ("harmless"): a kite, a banner or
+# leaves that fall; a drop of blood; the place is already cordoned off.
+_HARMLESS_FALL = (
+    r"烟头|果皮|瓜子|树叶|落叶|叶子|花瓣|杨絮|柳絮|虫|鸟屎|口水|灰尘|横幅|旗|彩带|灯笼|"
+    r"气球|衣服|被子|床单|风筝|窗帘|鸟窝|塑料袋|毛|"
+    r"已经?(拉|围|封|设)(了|好|上)?(警戒线|围挡|起来)|(拉|围|封)(好|起来)了|拉了警戒线|cordoned"
+)
+_HARMLESS_INJURY = (
+    r"(流|出)了?(一)?点(点)?血|一点点血|破了点皮|擦破点皮|小伤|没(什么|啥)?大碍|不严重|创可贴|"
+    r"已经(去|送)(过)?医院(了)?|已经包扎|已经(带去)?打(过)?(针|疫苗)"
+)
+_HARMLESS = {
+    "fall": re.compile(_HARMLESS_FALL),
+    "blood": re.compile(_HARMLESS_INJURY),
+    "wound": re.compile(_HARMLESS_INJURY),
+}
+# Not dangers themselves, but what makes one an emergency: now, here, people around.
+NOW = re.compile(
+    r"正在|刚才|刚刚|刚|现在|还在|马上|立刻|赶紧|赶快|快来|快派|快叫|快点|救命|帮忙|急|"
+    r"!|！|一直|不停|此刻|速|right now|now|help|hurry|urgent"
+)
+HELP = re.compile(r"救命|报警|110|120|119|救护车|来人|快来|ambulance|police|help")
+PEOPLE = re.compile(
+    r"小孩|孩子|儿童|小朋友|学生|老人|行人|路人|人来人往|(很|好)多人|人(很|好)?多|"
+    r"(?<!没)人(在|都)?(走|过|玩|进出)|正对|游乐|乐园|放学|上学|幼儿园|(?<!没)(?<!没有)有人|"
+    r"people|kids|children"
+)
+# … and what says nobody is there (or the place is already closed off).
+NOBODY = re.compile(
+    r"没(有)?(什么)?人(走|经过|路过|过|在下面|在底下)|(底下|下面|下边|那里|那边|平时|半夜)(也|都)?没(有)?人|"
+    r"很少(有)?人|人很少|警戒线|围起来|围挡|拦起来|nobody (is )?(below|under)"
+)
+
 _COMPILED = [
     (f, re.compile(f.pattern), re.compile(f.exclude) if f.exclude else None)
-    for f in _FAMILIES
+    for f in _FAMILIES + _SIGNALS
 ]
 
 # Words just before a danger cue (or inside it) that deny it: 没有漏气, 不是着火,
@@ -431,7 +612,8 @@ _INSIDE_NEGATION = re.compile(r"没|不|未|差点|险些|容易|可能会")
 _SIMILE_BEFORE = re.compile(r"跟|像|好像|如同|仿佛|似")
 _SIMILE_AFTER = re.compile(r"^.{0,2}(似的|一样|一般|般|似)")
 _FIGURATIVE_BEFORE = re.compile(
-    r"(急|气|忙|热|渴|饿|累|吓|笑|乐|哭|烦|愁)得|嗓子|喉咙|心头|心里|肚子|眼睛|头顶"
+    r"(急|气|忙|热|渴|饿|累|吓|笑|乐|哭|烦|愁|吵|闹|唱)得|嗓子|喉咙|心头|心里|肚子|眼睛|头顶|"
+    r"脑袋|脑子|脑壳|头都|肺都|心态"
 )
 _FIGURATIVE_AFTER = re.compile(r"^.{0,1}(三丈|冒三丈)")
 # A sign, sticker or instruction that names the danger: 困人请按警铃的贴纸, 着火时请勿乘梯.
@@ -483,6 +665,7 @@ _CONTEXTS = {
     # people where it would land, said in the message (a bike shed or a car park is not)
     "people_now": re.compile(
         r"人来人往|(?<!没)(?<!没有)有人|(好多|很多|全是|都是|不少|一堆|大家)(人)?(在|进出|经过|走)|"
+        r"(进出|来往|经过|路过|走动|上下学|排队)的人(很|好|特别|非常|挺|都)?多|人(很|好|特别|非常|挺)多|"
         r"(全是|都是|好多|很多|不少)人|行人|路人|人在(走|过|玩|等|排队)|有人(走|经过|路过)|"
         r"小孩|孩子|儿童|小朋友|学生|老人|幼儿园|游乐|沙坑|接孩子|放学|上学|公交站|站台|"
         r"人群|(差点|险些)(被)?砸(到|着)?(人|我|他|她|孩|小孩|老人)|people|kids|children|pedestrians|someone"
@@ -493,6 +676,13 @@ _CONTEXTS = {
         r"loose|broken|cracked|wind"
     ),
     "gas": re.compile(r"燃气|煤气|天然气|液化气|gas"),
+    "broken_in": re.compile(
+        r"撬|被翻|翻得|门(是)?开着|门被(打)?开|锁(被)?(弄)?坏|小偷|贼|闯进|破门|进了人|break"
+    ),
+    "suspect": re.compile(
+        r"偷|贼|盗|可疑|鬼鬼祟祟|陌生|不认识|不像(是)?(业主|我们)|戴(着)?(口罩|帽子|头盔)|蒙面|"
+        r"形迹|东张西望|望风|放风|一辆一?辆|挨个|挨家挨户|撬|剪锁|steal|thie|suspicious"
+    ),
 }
 # … or a hypothesis, a plan, advice or news from elsewhere.
 _HYPOTHETICAL = re.compile(
@@ -501,7 +691,7 @@ _HYPOTHETICAL = re.compile(
     r"科普|培训|讲座|知识|注意事项|听说|据说|听"
     + _G
     + r"{0,6}说|新闻|(?<!另)外地|别的小区|网上|视频|"
-    r"真的?(着火|起火|失火|出事)了?(谁|怎么|咋|能|还)|电视|电影|游戏|谣言|传言|辟谣|群里说|群里有人说|if |in case|what if"
+    r"真的?(着火|起火|失火|出事)了?(谁|怎么|咋|能|还)|真要|要真|电视|电影|游戏|谣言|传言|辟谣|群里说|群里有人说|if |in case|what if"
 )
 # Planned or announced outages (a notice, not trouble now): 明天停水, 下周停电.
 _PLANNED = re.compile(
@@ -548,7 +738,7 @@ class Cue:
     kind: str
     level: str
     # "", "negation", "figurative", "sign", "past", "hypothetical", "planned",
-    # "chronic", "false_alarm", "drill", "resolved"
+    # "chronic", "false_alarm", "drill", "resolved", "harmless" (danger signals only)
     negated: str = ""
     # the clause speaks of the present (了/现在/一直…): see classifier for questions
     present: bool = True
@@ -634,7 +824,7 @@ def find_cues(normalized: str) -> list[Cue]:
         before = text[max(cs, start - _NEG_WINDOW) : start]
         before = before.replace("是不是", "").replace("有没有人", "")
         after = text[end:ce]
-        danger = family.level == EMERGENCY
+        danger = family.level != URGENT  # emergencies and danger signals
         negation = _NEGATION if danger else _FAULT_NEGATION
         if negation.search(before[-4:] if danger else before[-3:]) or (
             family.inside_negation and _INSIDE_NEGATION.search(inside)
@@ -664,6 +854,12 @@ def find_cues(normalized: str) -> list[Cue]:
             and not still
         ):
             why = "past" if aftermath else "negation"
+        elif (
+            family.level == SIGNAL
+            and family.kind in _HARMLESS
+            and _HARMLESS[family.kind].search(text)
+        ):
+            why = "harmless"
         elif danger and false_alarm and not still:
             why = "false_alarm"
         elif danger and drill:
@@ -681,10 +877,11 @@ def find_cues(normalized: str) -> list[Cue]:
             why = ""
         found.append((start, Cue(inside, family.kind, family.level, why, present)))
     found.sort(key=lambda item: item[0])
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, bool]] = set()
     out = []
     for _pos, cue in found:
-        key = (cue.text, cue.negated)
+        # the same words found twice count once (a danger signal apart from the cues)
+        key = (cue.text, cue.negated, cue.level == SIGNAL)
         if key not in seen:
             seen.add(key)
             out.append(cue)

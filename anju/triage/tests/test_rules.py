@@ -207,3 +207,77 @@ def test_batch_answers_are_the_answers_one_by_one():
     # when scored as one batch and one at a time
     # then the answers are identical
     assert classify_many(texts) == [classify(t) for t in texts]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # an attack: someone hitting, throwing at or stabbing a person, or raising a
+        # weapon (the first is a message the previous rules missed)
+        ("小区南门有个喝醉的男的拿酒瓶砸人 一个保安拦不住 快多叫几个人过来", "injury"),
+        ("有个人拿着铁棍在小区里乱挥 大家都躲开了 快来", "injury"),
+        ("一个醉汉在单元门口对着路过的人扔啤酒瓶", "injury"),
+        # theft going on: someone handling one car door, lock or balcony after another,
+        # or right now, with a word of suspicion
+        (
+            "地库有个人正在一辆一辆地拉车门 我坐在车里看着他 肯定是偷东西的 在C区",
+            "crime",
+        ),
+        ("两个戴口罩的人在车棚挨个剪电动车的锁", "crime"),
+        ("有人正在翻二楼的阳台 穿着黑衣服 不像是业主", "crime"),
+        ("我刚下班回家发现门锁被撬了 屋里还有动静 好像有人没走 我不敢进去", "crime"),
+        # bleeding: blood with a flowing or not-stopping word, or a lot of it
+        (
+            "游乐场滑梯有颗螺丝翘起来 我女儿腿被划了一个大口子 血一直在流 快来人帮忙",
+            "injury",
+        ),
+        ("他手上全是血 还在往下滴 在3栋门口", "injury"),
+        ("儿子在滑板上摔了 膝盖磕开了 血往下淌 快送医务室", "injury"),
+        # something just fallen, or hanging, where people are
+        (
+            "单元门口的雨棚玻璃刚掉了一块下来 碎了一地 上面还有裂的 正好是放学时间进出的人很多",
+            "falling",
+        ),
+        ("一根大树枝被风刮断了 卡在半空 正对着儿童乐园 小孩还在下面玩", "falling"),
+        ("一块空调外机的铁皮刚被风掀下来 砸在人行道上 旁边好多等校车的孩子", "falling"),
+        # 没气 for 煤气, as voice input writes it
+        ("有没气味 好冲", "gas"),
+    ],
+)
+def test_danger_concepts_by_meaning_are_emergencies(text, kind):
+    # when an owner describes an attack, a theft going on, bleeding or a fall over
+    # people in words that no list of examples holds
+    result = classify(text)
+    # then a rule of that concept decides: emergency
+    assert result["urgency"] == "emergency"
+    assert result["urgency_source"] == "rule"
+    assert kind in {c["kind"] for c in result["cues"]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the same verbs, with no person hit
+        "楼上的孩子往楼下扔玩具，砸到我家的雨棚上",
+        "有人往楼下人行道扔垃圾",
+        "孩子们在草坪上踢球 踢到我家窗户上了",
+        "你们的服务真是杀人不见血 笑眯眯地把事情推得一干二净",
+        "小区里老鼠越来越多 晚上在车库乱窜 还把我车里的线咬了",
+        # car doors with no theft, or one that is over
+        "有人把车停在我的车位上还把车门锁了",
+        "我正在开车门 旁边的车蹭了一下",
+        "昨天半夜有个陌生男的在地库转来转去一辆辆拉车门，今天看监控能不能查到",
+        # blood that is not bleeding now
+        "献血车什么时候来小区",
+        "电梯里的血压计能借用吗",
+        # loose or fallen where nobody is, or small things
+        "老槐树有根大枝裂开了 吊在那里 下面是草坪平时没人走 先拉个线吧",
+        "儿童游乐区那个篮球架晃得厉害，底座螺丝掉了好几个",
+        # figures of speech, hypotheses and a toilet cistern
+        "消防通道长期被几辆车占着 真要着火了消防车都开不进来",
+        "楼下天天在家唱K 唱得我脑袋都要爆炸了",
+        "马桶水箱一直在流水 嘶嘶响 水费都多了 7栋1单元402",
+    ],
+)
+def test_the_same_words_without_the_danger_are_not_emergencies(text):
+    assert classify(text)["urgency"] != "emergency"

@@ -7,7 +7,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from anju.triage.model import MODEL_PATH
-from anju.triage.training import CORPUS_PATH, cross_validate, load_rows, train
+from anju.triage.training import (
+    CORPUS_PATH,
+    FALSE_ALARM_BUDGET,
+    choose_threshold,
+    cross_validate,
+    load_rows,
+    train,
+)
 
 
 class Command(BaseCommand):
@@ -31,6 +38,25 @@ class Command(BaseCommand):
             f"trained on {summary['rows']} rows, {summary['features']} features → "
             f"{summary['path']} ({summary['bytes']} bytes)"
         )
+        chosen = summary["threshold"]
+        self.stdout.write(
+            f"emergency detector: {summary['detector_rows']} rows, "
+            f"{summary['detector_features']} features; threshold "
+            f"{chosen['threshold']:.4f} chosen out of fold on {summary['pool_rows']} "
+            f"messages ({summary['pool_emergencies']} emergencies), budget "
+            f"{FALSE_ALARM_BUDGET:.0%}"
+        )
+        self.stdout.write(
+            "out of fold: budget  threshold  detector recall / false alarms  "
+            "rules+detector recall / false alarms  missed"
+        )
+        for budget in (0.01, 0.015, 0.02, 0.025, 0.03, 0.035, 0.04, 0.05):
+            p = choose_threshold(summary["curve"], budget)
+            self.stdout.write(
+                f"  {budget:5.1%}  {p['threshold']:8.4f}  {p['detector_recall']:.3f} / "
+                f"{p['detector_false_alarms']:.3f}  {p['recall']:.3f} / "
+                f"{p['false_alarms']:.3f}  {p['missed']}"
+            )
         if options["cv"]:
             rows = load_rows(Path(options["corpus"]), split=options["split"])
             for field, acc in cross_validate(rows).items():
