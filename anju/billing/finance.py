@@ -12,15 +12,18 @@ community's calendar days):
   are income like any other charge).
 - **collected for P** (当期实收) — what payments received up to the end of P settled on
   those lines (allocations; a payment made before P on a line of P counts, one made
-  after P does not). **Collection rate (收缴率)** = collected ÷ billed.
+  after P does not). Prepayment credit set against a line later (`from_credit`)
+  settles it when that is done, not when the money came in. **Collection rate
+  (收缴率)** = collected ÷ billed.
 - **arrears at the start of P** (期初欠费) — what the lines of earlier periods still owed
   on the first day of P: Σ (amount − discount) of lines starting before P, less what
   payments received before P settled on them.
-- **recovered in P** (清欠金额) — what payments received in P settled on lines of earlier
-  periods. **Arrears recovery rate (清欠率)** = recovered ÷ arrears at the start.
+- **recovered in P** (清欠金额) — what payments received in P (and credit set against
+  them in P) settled on lines of earlier periods. **Arrears recovery rate (清欠率)** = recovered ÷ arrears at the start.
 - **income of P** (收入) — payments received in P, net of the reversals made in P (a
   reversal reduces the period it happens in, never the period of the payment), per
-  channel and per fee item (the part no line took is prepayment credit, 预收款).
+  channel and per fee item (what they settled, credit set against lines later
+  included; the part still held is prepayment credit, 预收款).
 
 Rates are percentages with one decimal, ROUND_HALF_UP; no rate (None) when there is
 nothing to divide by. Amounts are `Decimal`, each sum rounded once to the fen.
@@ -35,7 +38,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -45,6 +48,7 @@ from django.apps import apps
 from django.db.models import (
     Case,
     Count,
+    DateTimeField,
     DecimalField,
     ExpressionWrapper,
     F,
@@ -60,6 +64,7 @@ from django.utils.translation import gettext_lazy
 
 from anju.core.errors import ValidationFailed
 from anju.core.money import money
+from anju.estates.models import Building
 
 from . import aging
 from .choices import Channel, FeeKind, LineStatus, PaymentKind
@@ -297,6 +302,21 @@ def _rate_lines() -> QuerySet[BillLine]:
     )
 
 
+def _settled_at() -> Case:
+    """When an allocation settled its line: when its payment was received — or, for
+    prepayment credit set against the line later (`from_credit`), when that was done
+    (the money was in hand earlier, the line was owed until then)."""
+    return Case(
+        When(
+            from_credit=True,
+            payment__kind=PaymentKind.PAYMENT,
+            then=F("created_at"),
+        ),
+        default=F("payment__received_at"),
+        output_field=DateTimeField(),
+    )
+
+
 def _sums(
     *,
     community_ids: list[int],
@@ -311,7 +331,13 @@ def _sums(
     net = ExpressionWrapper(F("amount") - F("discount_amount"), output_field=MONEY)
     lines = (
         _rate_lines()
-        .filter(house__community_id__in=community_ids, period_start__lt=days[-1])
+        .filter(
+            # through the bill: its (community, period_start) index finds the rows.
+            # A charge never starts before its bill (late fees do, and are left out).
+            bill__community_id__in=community_ids,
+            bill__period_start__lt=days[-1],
+            period_start__lt=days[-1],
+        )
         .annotate(b=_bucket("period_start", days))
         .values(*group, "b")
         .annotate(s=Sum(net, output_field=MONEY))
@@ -324,16 +350,17 @@ def _sums(
     late = FeeItem.objects.filter(kind=FeeKind.LATE_FEE).values("pk")
     agroup = tuple(f"line__{g}" for g in group)
     allocations = (
-        PaymentAllocation.objects.filter(
+        PaymentAllocation.objects.annotate(settled_at=_settled_at())
+        .filter(
             payment__community_id__in=community_ids,
             line__period_start__lt=days[-1],
-            payment__received_at__lt=moments[-1],
+            settled_at__lt=moments[-1],
+            line__status__in=LIVE_LINE_STATUSES,
         )
-        .filter(line__status__in=LIVE_LINE_STATUSES)
         .exclude(line__fee_item_id__in=late)
         .annotate(
             lb=_bucket("line__period_start", days),
-            pb=_bucket("payment__received_at", moments),
+            pb=_bucket("settled_at", moments),
         )
         .values(*agroup, "lb", "pb")
         .annotate(s=Sum("amount", output_field=MONEY))
@@ -389,7 +416,7 @@ def collection_by_community(
     ids = [c.pk for c in communities]
     billed, cells = _sums(
         community_ids=ids,
-        group=("house__community_id",),
+        group=("bill__community_id",),
         days=_period_days(period),
         tz=tz,
     )
@@ -403,81 +430,83 @@ def collection_by_community(
     ]
 
 
-def collection_by_building(
-    *, community_id: int, period: Period, tz: ZoneInfo
-) -> list[Rates]:
-    """One row per building that has charges, in building-number order."""
-    billed, cells = _sums(
-        community_ids=[community_id],
-        group=("house__building_id", "house__building__number"),
-        days=_period_days(period),
-        tz=tz,
-    )
-    keys = sorted(set(billed) | set(cells), key=lambda k: (_natural(k[1]), k[0]))
-    return [
-        Rates(
-            key=k[0],
-            label=k[1],
-            **_for_period(billed.get(k, {}), cells.get(k, {})),
-        )
-        for k in keys
-    ]
-
-
 def _natural(text: str) -> tuple[int, str]:
     """Building "2" before "10"."""
     digits = "".join(ch for ch in text if ch.isdigit())
     return (int(digits) if digits and digits == text else 10**9, text)
 
 
-def collection_by_month(
-    *, community_id: int, period: Period, tz: ZoneInfo
-) -> tuple[list[Rates], Rates]:
+def _month_days(period: Period) -> list[date]:
+    return [m.start for m in period.months()] + [period.end + timedelta(days=1)]
+
+
+def _add(into: dict, part: dict) -> None:
+    for key, value in part.items():
+        into[key] = into.get(key, ZERO) + value
+
+
+@dataclass
+class Collection:
+    """The rates of a community for a period: each month, each building, the whole."""
+
+    months: list[Rates]
+    buildings: list[Rates]
+    total: Rates
+
+
+def collection_report(*, community_id: int, period: Period, tz: ZoneInfo) -> Collection:
     """Each month of the period as its own period (received by the end of that month;
-    arrears on its first day), with income, and the period as a whole."""
+    arrears on its first day), each building over the whole period, and the period.
+
+    Two grouped queries (lines; allocations) by building and month bucket, and the
+    building numbers: the months are the buildings' buckets added up, a building's
+    period figures its buckets combined. Monthly income (payments received) comes
+    with `income_by_channel`."""
     months = period.months()
-    days = [m.start for m in months] + [period.end + timedelta(days=1)]
-    billed, cells = _sums(community_ids=[community_id], group=(), days=days, tz=tz)
-    b, c = billed.get((), {}), cells.get((), {})
-    income = _income_by_bucket(community_id=community_id, days=days, tz=tz)
-    rows = [
-        Rates(
-            key=m.label,
-            label=m.label,
-            income=income.get(i, ZERO),
-            **_for_bucket(i, b, c),
-        )
-        for i, m in enumerate(months)
-    ]
-    total = Rates(
-        key=period.label,
-        label=period.label,
-        income=sum((income.get(i, ZERO) for i in range(len(months))), ZERO),
-        **_for_period(b, c),
+    billed, cells = _sums(
+        community_ids=[community_id],
+        group=("house__building_id",),
+        days=_month_days(period),
+        tz=tz,
     )
-    return rows, total
+    all_billed: dict[int, Decimal] = {}
+    all_cells: dict[tuple[int, int], Decimal] = {}
+    for part in billed.values():
+        _add(all_billed, part)
+    for part in cells.values():
+        _add(all_cells, part)
+    numbers = dict(
+        Building.objects.filter(community_id=community_id).values_list("pk", "number")
+    )
+    keys = sorted(
+        ((k[0], numbers.get(k[0], "")) for k in set(billed) | set(cells)),
+        key=lambda k: (_natural(k[1]), k[0]),
+    )
+    return Collection(
+        months=[
+            Rates(key=m.label, label=m.label, **_for_bucket(i, all_billed, all_cells))
+            for i, m in enumerate(months)
+        ],
+        buildings=[
+            Rates(
+                key=pk,
+                label=number,
+                **_for_period(billed.get((pk,), {}), cells.get((pk,), {})),
+            )
+            for pk, number in keys
+        ],
+        total=Rates(
+            key=period.label, label=period.label, **_for_period(all_billed, all_cells)
+        ),
+    )
 
 
-def _received(community_id: int, period_days: list[date], tz: ZoneInfo) -> QuerySet:
+def _received(community_id: int, period: Period, tz: ZoneInfo) -> QuerySet:
     return Payment.objects.filter(
         community_id=community_id,
-        received_at__gte=local_midnight(period_days[0], tz),
-        received_at__lt=local_midnight(period_days[-1], tz),
+        received_at__gte=local_midnight(period.start, tz),
+        received_at__lt=local_midnight(period.end + timedelta(days=1), tz),
     )
-
-
-def _income_by_bucket(
-    *, community_id: int, days: list[date], tz: ZoneInfo
-) -> dict[int, Decimal]:
-    moments = [local_midnight(d, tz) for d in days]
-    rows = (
-        _received(community_id, days, tz)
-        .annotate(b=_bucket("received_at", moments))
-        .values("b")
-        .annotate(s=Sum("amount", output_field=MONEY))
-        .order_by()
-    )
-    return {r["b"]: money(r["s"] or ZERO) for r in rows}
 
 
 # --- Income -------------------------------------------------------------------------
@@ -508,15 +537,23 @@ class ChannelIncome:
         }
 
 
-def income_by_channel(
-    *, community_id: int, period: Period, tz: ZoneInfo
-) -> tuple[list[ChannelIncome], Decimal]:
-    """Payments and reversals of the period per channel (every channel listed), and
-    the part of them kept as prepayment credit."""
-    got = {
-        r["channel"]: r
-        for r in _received(community_id, _period_days(period), tz)
-        .values("channel")
+@dataclass
+class Income:
+    """Payments of the period per channel (every channel listed), per month, and the
+    part of them kept as prepayment credit."""
+
+    channels: list[ChannelIncome]
+    by_month: dict[int, Decimal]  # month bucket → net payments received
+    credit: Decimal
+
+
+def income_by_channel(*, community_id: int, period: Period, tz: ZoneInfo) -> Income:
+    """One grouped query over the period's payments by channel and month."""
+    moments = [local_midnight(d, tz) for d in _month_days(period)]
+    rows = (
+        _received(community_id, period, tz)
+        .annotate(b=_bucket("received_at", moments))
+        .values("channel", "b")
         .annotate(
             received=Sum("amount", filter=Q(kind=PaymentKind.PAYMENT)),
             reversed=Sum("amount", filter=Q(kind=PaymentKind.REVERSAL)),
@@ -525,23 +562,21 @@ def income_by_channel(
             credit=Sum("credit_amount"),
         )
         .order_by()
-    }
-    rows = []
+    )
+    got = {code: ChannelIncome(code, str(label)) for code, label in Channel.choices}
+    by_month: dict[int, Decimal] = {}
     credit = ZERO
-    for code, label in Channel.choices:
-        r = got.get(code, {})
-        credit += money(r.get("credit") or ZERO)
-        rows.append(
-            ChannelIncome(
-                channel=code,
-                label=str(label),
-                received=money(r.get("received") or ZERO),
-                reversed=money(r.get("reversed") or ZERO),
-                count=r.get("count") or 0,
-                reversal_count=r.get("reversal_count") or 0,
-            )
-        )
-    return rows, credit
+    for r in rows:
+        c = got[r["channel"]]
+        received = money(r["received"] or ZERO)
+        reversed_ = money(r["reversed"] or ZERO)
+        c.received += received
+        c.reversed += reversed_
+        c.count += r["count"] or 0
+        c.reversal_count += r["reversal_count"] or 0
+        by_month[r["b"]] = by_month.get(r["b"], ZERO) + received + reversed_
+        credit += money(r["credit"] or ZERO)
+    return Income(channels=list(got.values()), by_month=by_month, credit=credit)
 
 
 def income_by_fee_item(
@@ -549,12 +584,11 @@ def income_by_fee_item(
 ) -> list[dict[str, Any]]:
     """What the period's payments (less its reversals) settled per fee item, largest
     first, and a last row for the prepayment credit (the part no line took)."""
-    days = _period_days(period)
     rows = (
         PaymentAllocation.objects.filter(
             payment__community_id=community_id,
-            payment__received_at__gte=local_midnight(days[0], tz),
-            payment__received_at__lt=local_midnight(days[-1], tz),
+            payment__received_at__gte=local_midnight(period.start, tz),
+            payment__received_at__lt=local_midnight(period.end + timedelta(days=1), tz),
         )
         .values("line__fee_item_id", "line__fee_item__name")
         .annotate(s=Sum("amount", output_field=MONEY))
@@ -593,7 +627,6 @@ class FinanceReport:
     credit: Decimal
     aging: dict[str, Any]
     dunning: dict[str, Any] | None = None  # None: no dunning figures for this user
-    notes: list[str] = field(default_factory=list)
 
     @property
     def income(self) -> Decimal:
@@ -638,28 +671,35 @@ def finance_report(
     """Every figure of the finance page for a community and period — a fixed number of
     grouped queries, whatever the number of houses, lines and payments."""
     tz = community_tz(community)
-    months, total = collection_by_month(community_id=community.pk, period=period, tz=tz)
-    channels, credit = income_by_channel(
-        community_id=community.pk, period=period, tz=tz
-    )
+    collection = collection_report(community_id=community.pk, period=period, tz=tz)
+    income = income_by_channel(community_id=community.pk, period=period, tz=tz)
+    total = collection.total
+    for i, month in enumerate(collection.months):
+        month.income = income.by_month.get(i, ZERO)
+    total.income = sum(income.by_month.values(), ZERO)
+    if [c.pk for c in communities] == [community.pk]:
+        # the community's own figures: no second pass over the same rows
+        per_community = [
+            replace(total, key=community.pk, label=community.name, income=None)
+        ]
+    else:
+        per_community = collection_by_community(
+            communities=communities, period=period, tz=tz
+        )
     as_of = min(period.end, today)
     return FinanceReport(
         community=community,
         period=period,
         as_of=as_of,
         total=total,
-        months=months,
-        communities=collection_by_community(
-            communities=communities, period=period, tz=tz
-        ),
-        buildings=collection_by_building(
-            community_id=community.pk, period=period, tz=tz
-        ),
-        channels=channels,
+        months=collection.months,
+        communities=per_community,
+        buildings=collection.buildings,
+        channels=income.channels,
         fee_items=income_by_fee_item(
-            community_id=community.pk, period=period, tz=tz, credit=credit
+            community_id=community.pk, period=period, tz=tz, credit=income.credit
         ),
-        credit=credit,
+        credit=income.credit,
         aging=aging.community_aging(community_id=community.pk, as_of=as_of),
         dunning=dunning_effectiveness(
             user=user, community_id=community.pk, period=period

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from anju.billing import finance as fin
 from anju.billing.choices import DiscountKind, LineKind
 from anju.billing.latefees import late_fees_assess
-from anju.billing.models import BillLine, Payment, Receipt
+from anju.billing.models import BillLine, Payment, PaymentAllocation, Receipt
 from anju.billing.services import bill_line_void, discount_grant, payment_reverse
 from anju.estates.tests.factories import HouseFactory, UnitFactory
 
@@ -254,6 +254,48 @@ def test_paid_before_the_month_counts_for_it_and_as_income_of_its_own_day(
     assert report(community, finance, month=4).income == D("0.00")
     assert report(community, finance, month=3).income == D("300.00")
     assert report(community, finance, month=3).total.collected == D("0.00")
+
+
+def test_prepayment_credit_counts_when_it_is_set_against_the_line(community, finance):
+    # given 1-1-101 pays 600.00 on 20 February, before any bill: all of it credit
+    property_fee(community)
+    unit = UnitFactory(building__community=community, building__number="1")
+    a = HouseFactory(unit=unit, room="101")
+    HouseFactory(unit=unit, room="102")
+    pay(a, finance, "600.00", "a-pre", at=local(date(2026, 2, 20), 9))
+    # when March is billed the run sets 300.00 of it against March (on 1 March), and
+    # April's run the rest against April — recorded here as done on 2 May
+    bill_month(community, finance, 2026, 3)
+    PaymentAllocation.objects.filter(from_credit=True).update(
+        created_at=local(date(2026, 3, 1), 8)
+    )
+    bill_month(community, finance, 2026, 4)
+    PaymentAllocation.objects.filter(
+        from_credit=True, line__period_start=date(2026, 4, 1)
+    ).update(created_at=local(date(2026, 5, 2), 8))
+    # then March got 300.00 of its 600.00 (set against it in March) …
+    march = report(community, finance, month=3)
+    assert (march.total.collected, march.total.collection_rate) == (
+        D("300.00"),
+        D("50.0"),
+    )
+    # … April none by its end: the credit was set against it only on 2 May, which
+    # recovers 300.00 of the 900.00 owed on 1 May (a's and b's April, b's March)
+    assert report(community, finance, month=4).total.collected == D("0.00")
+    may = report(community, finance, month=5).total
+    assert (may.arrears_start, may.recovered, may.recovery_rate) == (
+        D("900.00"),
+        D("300.00"),
+        D("33.3"),
+    )
+    # the money itself is February's income, by channel; what it settled is shown
+    # under the fee item and nothing is left as credit
+    february = report(community, finance, month=2)
+    assert february.income == D("600.00")
+    assert [(f["label"], f["amount"]) for f in february.fee_items] == [
+        ("物业费", D("600.00"))
+    ]
+    assert report(community, finance, month=3).income == D("0.00")
 
 
 def test_voids_and_discounts_lower_what_was_billed(street, community, finance, manager):
