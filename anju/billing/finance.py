@@ -75,7 +75,6 @@ HUNDRED = Decimal("100")
 TENTH = Decimal("0.1")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 BEFORE = -1  # bucket of rows dated before the period
-KINDS = ("year", "quarter", "month")
 # Lines that count: a voided line and its reversal line (both `void`) drop out
 # together; a line superseded by a split or merge gives way to its replacements.
 LIVE_LINE_STATUSES = (LineStatus.UNPAID, LineStatus.PARTIAL, LineStatus.PAID)
