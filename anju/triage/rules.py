@@ -546,7 +546,7 @@ _SIGNALS: tuple[Family, ...] = (
     Family(
         "electric",
         SIGNAL,
-        r"火花|火星|触电|漏电|电到|被电|短路|电线|裸露|带电|噼里啪啦|啪啪|spark|shock|wire",
+        r"火花|火星|触电|漏电|电到|被电(?!动|瓶|车|费|梯|话|视|脑|工|表|体)|短路|电线|裸露|带电|噼里啪啦|啪啪|spark|shock|wire",
     ),
     Family(
         "drown",
@@ -570,10 +570,23 @@ _HARMLESS_INJURY = (
     r"(流|出)了?(一)?点(点)?血|一点点血|破了点皮|擦破点皮|小伤|没(什么|啥)?大碍|不严重|创可贴|"
     r"已经(去|送)(过)?医院(了)?|已经包扎|已经(带去)?打(过)?(针|疫苗)"
 )
+# … or nobody is at risk: nobody below or passing, nobody hurt, nobody inside.
+_NOBODY_BELOW = (
+    r"没(有)?(什么)?人(走|经过|路过|过|在下面|在底下)|(底下|下面|下边|那里|那边|平时|半夜)(也|都)?没(有)?人|"
+    r"很少(有)?人|人很少|nobody (is )?(below|under)"
+)
+_NOBODY_HURT = (
+    r"没(有)?(人)?受伤|没伤(到|着)|人没事|(孩子|人|他|她|我)(倒是|还好)?没事|"
+    r"没(有)?(破皮|出血|流血|骨折)|有点红|红了一(下|块)|"
+    r"没(有)?人(在)?(里面|被困|困在|被关)|冇人(困|喺入面)|里面没人|nobody (hurt|inside)"
+)
 _HARMLESS = {
-    "fall": re.compile(_HARMLESS_FALL),
+    "fall": re.compile(f"{_HARMLESS_FALL}|{_NOBODY_BELOW}"),
+    "burst": re.compile(_NOBODY_BELOW),
     "blood": re.compile(_HARMLESS_INJURY),
-    "wound": re.compile(_HARMLESS_INJURY),
+    "wound": re.compile(f"{_HARMLESS_INJURY}|{_NOBODY_HURT}"),
+    "trapped": re.compile(_NOBODY_HURT),
+    "collapse": re.compile(_NOBODY_HURT),
 }
 # Not dangers themselves, but what makes one an emergency: now, here, people around.
 NOW = re.compile(
@@ -587,10 +600,7 @@ PEOPLE = re.compile(
     r"people|kids|children"
 )
 # … and what says nobody is there (or the place is already closed off).
-NOBODY = re.compile(
-    r"没(有)?(什么)?人(走|经过|路过|过|在下面|在底下)|(底下|下面|下边|那里|那边|平时|半夜)(也|都)?没(有)?人|"
-    r"很少(有)?人|人很少|警戒线|围起来|围挡|拦起来|nobody (is )?(below|under)"
-)
+NOBODY = re.compile(r"警戒线|围起来|围挡|拦起来|" + _NOBODY_BELOW)
 
 _COMPILED = [
     (f, re.compile(f.pattern), re.compile(f.exclude) if f.exclude else None)
@@ -600,7 +610,7 @@ _COMPILED = [
 # Words just before a danger cue (or inside it) that deny it: 没有漏气, 不是着火,
 # 差点砸到人, 还以为真着火了.
 _NEGATION = re.compile(
-    r"没有|没|不是|不|无|未|并非|非|别|差点|险些|幸好|还好|幸亏|气得|气到|会|可能|容易|"
+    r"没有|没|冇|不是|不|无|未|并非|非|别|差点|险些|幸好|还好|幸亏|气得|气到|会|可能|容易|"
     r"小心|防止|以防|避免|以为|当成|当是|都快|快要|no |not |never "
 )
 # Fault cues name a lack themselves (没水, 不动): only a denial before them counts.

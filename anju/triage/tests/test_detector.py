@@ -55,6 +55,23 @@ def test_the_detector_needs_an_active_danger_word(text, expected):
     assert all(c["level"] != SIGNAL for c in result["ignored_cues"])
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我家孩子被电梯门夹了一下 没受伤 但感觉门的感应不太灵 麻烦检查下",
+        "3座部𨋢道門閂唔埋，停咗喺地下唔郁，冇人困喺入面，快啲搵人嚟整",
+        "老槐树有根大枝裂开了 吊在那里 下面是草坪平时没人走 先拉个线吧",
+    ],
+)
+def test_nobody_at_risk_explains_the_danger_words_away(text):
+    # nobody hurt, nobody inside (Cantonese 冇人), nobody below: the danger words are
+    # harmless and the detector does not vote
+    cues = find_cues(normalize(text))
+    assert [c.negated for c in cues if c.level == SIGNAL]
+    assert all(c.negated for c in cues if c.level in (SIGNAL, "emergency"))
+    assert classify(text)["urgency"] != "emergency"
+
+
 def test_detector_vote_rule():
     fall = Cue("掉", "fall", SIGNAL)
     fall_harmless = Cue("掉", "fall", SIGNAL, negated="harmless")
