@@ -127,7 +127,7 @@ def test_service_records_a_confirmation_as_unchanged(agent):
     )
     # then
     assert (row.text, row.changed, row.ticket_id) == ("物业费怎么交", False, None)
-    assert row.model_version.startswith("train:")
+    assert row.model_version.startswith("train+dev:")
 
 
 def test_service_refuses_a_missing_corrected_field(agent):

@@ -138,7 +138,7 @@ def test_committed_model_file_loads_and_is_small():
     assert len(model.classes["category"]) == 16
     assert len(model.classes["type"]) == 5
     assert MODEL_PATH.stat().st_size < 5_000_000
-    assert model.trained_on.startswith("train:")
+    assert model.trained_on.startswith("train+dev:")
 
 
 def test_held_out_split_meets_the_goals():

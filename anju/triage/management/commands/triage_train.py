@@ -12,6 +12,7 @@ from anju.triage.training import (
     FALSE_ALARM_BUDGET,
     choose_threshold,
     cross_validate,
+    dev_rows,
     load_rows,
     train,
 )
@@ -27,7 +28,10 @@ class Command(BaseCommand):
             "--split", default="train", help="train (default) or all (incl. test)"
         )
         parser.add_argument(
-            "--cv", action="store_true", help="also print 5-fold CV accuracy on it"
+            "--cv",
+            action="store_true",
+            help="also print 5-fold CV accuracy on it (development sets in every "
+            "fold's training)",
         )
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
@@ -59,5 +63,5 @@ class Command(BaseCommand):
             )
         if options["cv"]:
             rows = load_rows(Path(options["corpus"]), split=options["split"])
-            for field, acc in cross_validate(rows).items():
+            for field, acc in cross_validate(rows, extra=dev_rows()).items():
                 self.stdout.write(f"cv {field} {acc:.3f}")
