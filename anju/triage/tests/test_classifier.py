@@ -146,16 +146,16 @@ def test_held_out_split_meets_the_goals():
     rows = load_rows(split="test")
     # when the committed model classifies it
     report = evaluate(rows)
-    # then the goals hold (category: see docs/triage.md — 0.872 on the whole
+    # then the goals hold (category: see docs/triage.md — 0.890 on the whole
     # split, below the 0.90 goal, because the 100 hand3 test rows were written to sit
-    # between confusable categories; 0.893 on the rows the split had before them; this
+    # between confusable categories; 0.905 on the rows the split had before them; this
     # guards against regressions from there). The emergency detector spends part of
-    # the 5 % false-alarm budget on recall (3 % out of fold; 3.2 % on this split).
+    # the 5 % false-alarm budget on recall (3 % out of fold; 3.0 % on this split).
     assert len(rows) >= 600
     assert report["accuracy"]["type"] >= 0.90
     assert report["accuracy"]["urgency"] >= 0.95
-    assert report["accuracy"]["category"] >= 0.87
+    assert report["accuracy"]["category"] >= 0.88
     assert report["emergency"]["recall"] == 1.0
     assert report["emergency"]["false_alarm_rate"] <= 0.05
     earlier = evaluate([r for r in rows if r["source"] != "hand3"])
-    assert earlier["accuracy"]["category"] >= 0.89
+    assert earlier["accuracy"]["category"] >= 0.90
