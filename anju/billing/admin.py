@@ -15,6 +15,8 @@ from .models import (
     MeterReading,
     Payment,
     PaymentAllocation,
+    Prepayment,
+    PrepaymentIncentive,
     PricePlan,
     Receipt,
 )
@@ -126,7 +128,39 @@ class BillLineChangeAdmin(LedgerAdmin):
 
 @admin.register(DiscountLine)
 class DiscountLineAdmin(LedgerAdmin):
-    list_display = ("line", "kind", "amount", "approved_by", "created_at")
+    list_display = ("line", "kind", "amount", "status", "approved_by", "created_at")
+    list_filter = ("status", "kind")
+    raw_id_fields = ("line",)
+
+
+@admin.register(PrepaymentIncentive)
+class PrepaymentIncentiveAdmin(LedgerAdmin):
+    """Set up and ended on the 预缴优惠 page, where the manager's approval is recorded."""
+
+    list_display = (
+        "community",
+        "name",
+        "min_months",
+        "kind",
+        "percent",
+        "free_months",
+        "valid_from",
+        "valid_to",
+        "approved_by",
+    )
+
+
+@admin.register(Prepayment)
+class PrepaymentAdmin(LedgerAdmin):
+    list_display = (
+        "house",
+        "period_start",
+        "period_end",
+        "net",
+        "source",
+        "created_at",
+    )
+    raw_id_fields = ("house", "bill", "payment")
 
 
 @admin.register(MeterReading)

@@ -94,6 +94,25 @@ class DiscountKind(models.TextChoices):
     OTHER = "other", _("其他减免")
 
 
+class DiscountStatus(models.TextChoices):
+    # asked for by a cashier; the line is not reduced until a manager approves
+    REQUESTED = "requested", _("待审批")
+    APPROVED = "approved", _("已批准")  # reduces the line; `approved_by` says who
+    REJECTED = "rejected", _("已驳回")
+
+
+class IncentiveKind(models.TextChoices):
+    """Prepayment incentives (预缴优惠, DOMAIN §5)."""
+
+    PERCENT = "percent", _("按比例优惠")  # e.g. 12 months prepaid → 5 % off
+    FREE_MONTHS = "free_months", _("免收月数")  # e.g. 12 months → the last one free
+
+
+class PrepaymentSource(models.TextChoices):
+    COUNTER = "counter", _("柜台")  # a cashier took the money
+    PORTAL = "portal", _("业主端")  # the owner paid online
+
+
 class PayProvider(models.TextChoices):
     """Online payment providers (anju.billing.online)."""
 

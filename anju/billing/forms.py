@@ -8,7 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Channel
+from .choices import Channel, DiscountKind, IncentiveKind
 
 
 def new_idempotency_key() -> str:
@@ -163,3 +163,141 @@ class MergeForm(forms.Form):
     def __init__(self, *args, line_choices=(), **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["merge_lines"].choices = list(line_choices)
+
+
+class PrepayForm(forms.Form):
+    """预缴 at the counter: the next N months of the property fee, less the incentive."""
+
+    months = forms.IntegerField(
+        label=_("预缴月数"),
+        min_value=1,
+        max_value=24,
+        initial=12,
+        error_messages={
+            "required": _("请填写预缴月数"),
+            "invalid": _("预缴月数须为整数"),
+            "min_value": _("预缴月数须在1至24之间"),
+            "max_value": _("预缴月数须在1至24之间"),
+        },
+    )
+    channel = forms.ChoiceField(
+        label=_("收款方式"),
+        choices=Channel.choices,
+        error_messages={
+            "required": _("请选择收款方式"),
+            "invalid_choice": _("请选择有效的收款方式"),
+        },
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80)
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", new_idempotency_key())
+
+
+class DiscountRequestForm(forms.Form):
+    """申请减免: waits for a manager's approval before it reduces the line."""
+
+    line = forms.TypedChoiceField(
+        label=_("减免哪条明细"),
+        coerce=int,
+        error_messages={
+            "required": _("请选择要减免的明细"),
+            "invalid_choice": _("该明细不能减免，请刷新页面后重选"),
+        },
+    )
+    amount = forms.DecimalField(
+        label=_("减免金额（元）"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        error_messages={
+            "required": _("请填写减免金额"),
+            "invalid": _("请填写正确的金额，如 300.00"),
+            "min_value": _("减免金额须大于0"),
+            "max_decimal_places": _("金额最多两位小数"),
+        },
+    )
+    kind = forms.ChoiceField(label=_("减免类型"), choices=DiscountKind.choices)
+    reason = forms.CharField(
+        label=_("原因"),
+        max_length=200,
+        error_messages={"required": _("请填写减免原因")},
+    )
+
+    def __init__(self, *args, line_choices=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["line"].choices = list(line_choices)
+
+
+class DecideForm(forms.Form):
+    note = forms.CharField(label=_("审批意见"), max_length=200, required=False)
+
+
+class IncentiveForm(forms.Form):
+    name = forms.CharField(
+        label=_("名称"),
+        max_length=50,
+        error_messages={"required": _("请填写名称")},
+    )
+    min_months = forms.IntegerField(
+        label=_("起享月数"),
+        min_value=1,
+        max_value=24,
+        initial=12,
+        error_messages={
+            "required": _("请填写起享月数"),
+            "invalid": _("起享月数须为1至24的整数"),
+            "min_value": _("起享月数须为1至24的整数"),
+            "max_value": _("起享月数须为1至24的整数"),
+        },
+    )
+    kind = forms.ChoiceField(label=_("优惠方式"), choices=IncentiveKind.choices)
+    percent = forms.DecimalField(
+        label=_("优惠比例(%)"),
+        max_digits=5,
+        decimal_places=2,
+        required=False,
+        help_text=_("按比例优惠时填写，如 5 表示优惠5%（95折）"),
+        error_messages={
+            "invalid": _("请填写数字"),
+            "max_decimal_places": _("最多两位小数"),
+        },
+    )
+    free_months = forms.IntegerField(
+        label=_("免收月数"),
+        min_value=1,
+        required=False,
+        help_text=_("免收月数时填写，如 1 表示最后一个月免收"),
+        error_messages={
+            "invalid": _("请填写整数"),
+            "min_value": _("免收月数至少为1"),
+        },
+    )
+    valid_from = forms.DateField(
+        label=_("生效日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": _("请选择生效日期"),
+            "invalid": _("日期格式应为 YYYY-MM-DD"),
+        },
+    )
+    valid_to = forms.DateField(
+        label=_("截止日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("留空表示长期有效"),
+        error_messages={"invalid": _("日期格式应为 YYYY-MM-DD")},
+    )
+
+
+class IncentiveEndForm(forms.Form):
+    valid_to = forms.DateField(
+        label=_("截止日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": _("请选择截止日期"),
+            "invalid": _("日期格式应为 YYYY-MM-DD"),
+        },
+    )

@@ -23,7 +23,9 @@ from .choices import (
     Channel,
     Cycle,
     DiscountKind,
+    DiscountStatus,
     FeeKind,
+    IncentiveKind,
     IntentPurpose,
     IntentStatus,
     LineChangeKind,
@@ -31,6 +33,7 @@ from .choices import (
     LineStatus,
     PaymentKind,
     PayProvider,
+    PrepaymentSource,
     RunStatus,
 )
 
@@ -536,8 +539,85 @@ class BillLineChange(AppendOnly):
         return f"{self.get_kind_display()} {self.amount}"
 
 
+class PrepaymentIncentive(AppendOnly):
+    """A community's prepayment incentive (预缴优惠): prepaying at least `min_months`
+    months of the property fee takes `percent` % off, or makes the last `free_months`
+    months free. Configured by a manager (`billing.approve`), who thereby approves every
+    discount it grants: its discounts are recorded as approved by `approved_by` through
+    this policy. Ended by setting `valid_to`; never deleted."""
+
+    community = models.ForeignKey(
+        "estates.Community",
+        on_delete=models.PROTECT,
+        related_name="prepayment_incentives",
+        verbose_name=_("小区"),
+    )
+    name = models.CharField(_("名称"), max_length=50)
+    min_months = models.PositiveSmallIntegerField(_("起享月数"))
+    kind = models.CharField(_("优惠方式"), max_length=20, choices=IncentiveKind.choices)
+    percent = models.DecimalField(
+        _("优惠比例(%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    free_months = models.PositiveSmallIntegerField(_("免收月数"), null=True, blank=True)
+    valid_from = models.DateField(_("生效日期"))
+    valid_to = models.DateField(_("截止日期"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("审批人"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    scope_community = "community"
+
+    class Meta:
+        ordering = ["community_id", "-min_months", "-valid_from", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_months__gte=1), name="incentive_min_months_positive"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="percent")
+                    & Q(percent__gt=0)
+                    & Q(percent__lt=100)
+                    & Q(free_months__isnull=True)
+                )
+                | (
+                    Q(kind="free_months")
+                    & Q(free_months__gte=1)
+                    & Q(free_months__lt=models.F("min_months"))
+                    & Q(percent__isnull=True)
+                ),
+                name="incentive_kind_values",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="incentive_validity_order",
+            ),
+        ]
+        verbose_name = _("预缴优惠")
+        verbose_name_plural = _("预缴优惠")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def describe(self) -> str:
+        """满12个月 95折 / 满12个月 免1个月."""
+        if self.kind == IncentiveKind.PERCENT:
+            return f"预缴满{self.min_months}个月优惠{self.percent.normalize():f}%"
+        return f"预缴满{self.min_months}个月免收{self.free_months}个月"
+
+
 class DiscountLine(AppendOnly):
-    """An explicit, approved reduction of a bill line (compensation, prepay incentive)."""
+    """An explicit reduction of a bill line (compensation, prepay incentive, other).
+
+    Requested by a cashier it waits for a manager (`requested` → `approved` or
+    `rejected`); only an approved discount reduces the line. A prepayment incentive's
+    discount is approved by the incentive itself (`incentive`, approved by the manager
+    who configured it)."""
 
     community = models.ForeignKey(
         "estates.Community",
@@ -554,11 +634,30 @@ class DiscountLine(AppendOnly):
     kind = models.CharField(_("类型"), max_length=20, choices=DiscountKind.choices)
     amount = money_field(_("减免金额"))
     reason = models.CharField(_("原因"), max_length=200)
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=DiscountStatus.choices,
+        default=DiscountStatus.APPROVED,
+    )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("审批人"),
+    )
+    approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.CharField(_("审批意见"), max_length=200, blank=True)
+    # The prepayment incentive that granted it (approved by its policy).
+    incentive = models.ForeignKey(
+        PrepaymentIncentive,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="discounts",
+        verbose_name=_("预缴优惠"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -576,7 +675,19 @@ class DiscountLine(AppendOnly):
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gt=0), name="discount_amount_positive"
-            )
+            ),
+            # An approved discount always names who approved it.
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(approved_by__isnull=False),
+                name="discount_approved_has_approver",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["community", "created_at"],
+                condition=Q(status="requested"),
+                name="discount_requested_idx",
+            ),
         ]
         verbose_name = _("减免")
         verbose_name_plural = _("减免")
@@ -837,6 +948,16 @@ class PaymentIntent(AppendOnly):
     # for a prepayment, which is kept as the house's credit.
     line_ids = models.JSONField(_("所选明细"), default=list, blank=True)
     months = models.PositiveSmallIntegerField(_("预缴月数"), default=0)
+    # The incentive quoted when the owner ordered a prepayment (its price is what they
+    # pay, even if the incentive ends before the provider calls back).
+    incentive = models.ForeignKey(
+        PrepaymentIncentive,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("预缴优惠"),
+    )
     provider = models.CharField(
         _("支付渠道"), max_length=10, choices=PayProvider.choices
     )
@@ -892,3 +1013,78 @@ class PaymentIntent(AppendOnly):
 
     def __str__(self) -> str:
         return self.out_trade_no
+
+
+class Prepayment(AppendOnly):
+    """预缴: N months of a house's property fee billed ahead in a bill of their own
+    (`bill`), with the incentive's discounts, paid by `payment` (at the counter, or
+    online: `source`). A billing run leaves these months' property fee to it."""
+
+    community = models.ForeignKey(
+        "estates.Community",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("小区"),
+    )
+    house = models.ForeignKey(
+        "estates.House",
+        on_delete=models.PROTECT,
+        related_name="prepayments",
+        verbose_name=_("房屋"),
+    )
+    bill = models.OneToOneField(
+        Bill,
+        on_delete=models.PROTECT,
+        related_name="prepayment",
+        verbose_name=_("账单"),
+    )
+    months = models.PositiveSmallIntegerField(_("预缴月数"))
+    period_start = models.DateField(_("开始日期"))
+    period_end = models.DateField(_("结束日期"))
+    gross = money_field(_("应收金额"))
+    discount = money_field(_("优惠金额"), default=ZERO)
+    net = money_field(_("实收金额"))
+    incentive = models.ForeignKey(
+        PrepaymentIncentive,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="prepayments",
+        verbose_name=_("预缴优惠"),
+    )
+    source = models.CharField(
+        _("来源"), max_length=10, choices=PrepaymentSource.choices
+    )
+    payment = models.OneToOneField(
+        Payment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="prepayment",
+        verbose_name=_("收款"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("经办人"),
+    )
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    scope_community = "community"
+    scope_owner_house = "house"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # A billing run's batch looks up the prepaid months of its houses.
+            models.Index(
+                fields=["community", "house", "period_end"],
+                name="prepayment_house_period_idx",
+            ),
+        ]
+        verbose_name = _("预缴")
+        verbose_name_plural = _("预缴")
+
+    def __str__(self) -> str:
+        return f"{self.house_id} {self.period_start}~{self.period_end} {self.net}"

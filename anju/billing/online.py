@@ -52,7 +52,7 @@ from anju.core.money import money
 from anju.estates.choices import Occupancy
 from anju.estates.models import Company, House
 
-from . import services
+from . import prepay, services
 from .choices import (
     Channel,
     FeeKind,
@@ -818,12 +818,36 @@ def payable_lines(house: House) -> list[BillLine]:
 class PrepayQuote:
     monthly: Decimal
     months: int
-    amount: Decimal
+    amount: Decimal  # what the owner pays: gross less the incentive's discount
     items: tuple[str, ...]
+    gross: Decimal = ZERO
+    discount: Decimal = ZERO
+    incentive: Any = None  # the PrepaymentIncentive applied, if any
 
 
 def prepay_quote(house: House, months: int, *, on: Any = None) -> PrepayQuote | None:
-    """N months of the house's property fee (area-based items) at today's price."""
+    """N months of the house's property fee (area-based items), the next unbilled
+    months as a run would bill them, less the prepayment incentive in force."""
+    monthly = _monthly(house, on)
+    if monthly is None:
+        return None
+    try:
+        plan = prepay.prepayment_plan(house, months, on=on)
+    except prepay.PrepaymentUnavailable:
+        return None
+    return PrepayQuote(
+        monthly=monthly,
+        months=months,
+        amount=plan.net,
+        items=plan.items,
+        gross=plan.gross,
+        discount=plan.discount,
+        incentive=plan.incentive,
+    )
+
+
+def _monthly(house: House, on: Any = None) -> Decimal | None:
+    """One month of the house's property fee at today's price."""
     day = on or timezone.localdate()
     items = list(
         FeeItem.objects.filter(
@@ -840,7 +864,7 @@ def prepay_quote(house: House, months: int, *, on: Any = None) -> PrepayQuote | 
         if pct and house.occupancy == Occupancy.VACANT
         else services.ONE
     )
-    monthly = amount = ZERO
+    monthly = ZERO
     names = []
     for item in items:
         price = book.price(item.pk, house.usage, day)
@@ -849,12 +873,9 @@ def prepay_quote(house: House, months: int, *, on: Any = None) -> PrepayQuote | 
         names.append(item.name)
         args = {"unit_price": price, "quantity": house.building_area, "rate": rate}
         monthly += services.line_amount(months=1, days=0, month_days=0, **args)
-        amount += services.line_amount(months=months, days=0, month_days=0, **args)
     if not names:
         return None
-    return PrepayQuote(
-        monthly=monthly, months=months, amount=amount, items=tuple(names)
-    )
+    return monthly
 
 
 def _out_trade_no(now: datetime) -> str:
@@ -905,7 +926,7 @@ def payment_intent_create(
                 "该房屋暂无物业费单价，不能预缴，请联系物业服务中心",
                 code="online_payment_prepay_unavailable",
             )
-        amount, chosen = quote_.amount, []
+        amount, chosen, incentive = quote_.amount, [], quote_.incentive
     elif purpose == IntentPurpose.BILLS:
         lines = payable_lines(house)
         if line_ids:
@@ -920,6 +941,7 @@ def payment_intent_create(
         amount = sum((line.outstanding for line in lines), ZERO)
         chosen = [line.pk for line in lines]
         months = 0
+        incentive = None
     else:
         raise ValidationFailed("用途无效", fields={"purpose": ["无效"]})
     if amount <= 0:
@@ -934,6 +956,7 @@ def payment_intent_create(
             amount=money(amount),
             line_ids=chosen,
             months=months,
+            incentive=incentive,
             provider=provider,
             out_trade_no=_out_trade_no(now),
             created_by=actor,
@@ -1037,6 +1060,16 @@ def _settle(intent: PaymentIntent, note: Notification, provider: Provider) -> st
         actor=actor,
         line_ids=_still_payable(intent),
     )
+    if intent.purpose == IntentPurpose.PREPAY and not payment.allocations.exists():
+        # Bill the prepaid months (with the incentive quoted on the order) and set
+        # this payment's credit against them; if impossible, the money stays credit.
+        prepay.prepayment_settle_online(
+            house=intent.house,
+            months=intent.months,
+            payment=payment,
+            incentive=intent.incentive,
+            actor=actor,
+        )
     intent.status = IntentStatus.PAID
     intent.payment = payment
     intent.provider_txn_id = note.transaction_id

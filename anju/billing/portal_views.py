@@ -129,19 +129,22 @@ def pay(request: HttpRequest) -> HttpResponse:
 @owner_only
 @require_http_methods(["GET", "POST"])
 def prepay(request: HttpRequest) -> HttpResponse:
-    """预缴: N months of property fee ahead, kept as the house's prepayment credit."""
+    """预缴: the next N months of property fee billed and paid ahead, less the
+    community's prepayment incentive (预缴优惠) where N reaches it."""
     houses = list(_houses(request))
     quotes = []
     for house in houses:
-        monthly = online.prepay_quote(house, 1)
+        options = [
+            quote
+            for n in online.PREPAY_CHOICES
+            if (quote := online.prepay_quote(house, n)) is not None
+        ]
         quotes.append(
             {
                 "house": house,
-                "monthly": monthly.monthly if monthly else None,
-                "items": "、".join(monthly.items) if monthly else "",
-                "options": [(n, monthly.monthly * n) for n in online.PREPAY_CHOICES]
-                if monthly
-                else [],
+                "monthly": options[0].monthly if options else None,
+                "items": "、".join(options[0].items) if options else "",
+                "options": options,
                 "credit": online.services.house_credit_balance(house),
             }
         )

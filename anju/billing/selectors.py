@@ -13,7 +13,14 @@ from anju.estates.choices import Relation
 from anju.estates.models import Community, House, HouseResident
 
 from .choices import OPEN_LINE_STATUSES, LineKind
-from .models import Bill, BillLine, BillLineChange, Payment, PaymentAllocation
+from .models import (
+    Bill,
+    BillLine,
+    BillLineChange,
+    DiscountLine,
+    Payment,
+    PaymentAllocation,
+)
 from .periods import add_months, month_end
 
 
@@ -155,6 +162,15 @@ def credit_applications(house: House, limit: int = 30) -> list[PaymentAllocation
     return list(
         PaymentAllocation.objects.filter(payment__house=house, from_credit=True)
         .select_related("line__fee_item", "payment__receipt")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def house_discounts(house: House, limit: int = 30) -> list[DiscountLine]:
+    """The house's discounts (requested, approved, rejected), newest first."""
+    return list(
+        DiscountLine.objects.filter(line__house=house)
+        .select_related("line__fee_item", "created_by", "approved_by", "incentive")
         .order_by("-created_at", "-id")[:limit]
     )
 

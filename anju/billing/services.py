@@ -41,6 +41,7 @@ from .choices import (
     Channel,
     Cycle,
     DiscountKind,
+    DiscountStatus,
     FeeKind,
     LineKind,
     LineStatus,
@@ -58,6 +59,7 @@ from .models import (
     MeterReading,
     Payment,
     PaymentAllocation,
+    Prepayment,
     PricePlan,
     Receipt,
 )
@@ -277,6 +279,30 @@ class _Biller:
             ).values_list("house_id", flat=True)
         )
 
+    def prepaid(self, low: int, high: int) -> set[tuple[int, int]]:
+        """(house, fee item) pairs whose charge in the run's months a prepayment
+        (预缴) already billed: the run leaves them out. One query on the small
+        prepayment table, a second only when some overlap."""
+        bills = list(
+            Prepayment.objects.filter(
+                community=self.community,
+                house_id__gt=low,
+                house_id__lte=high,
+                period_start__lte=self.period_end,
+                period_end__gte=self.period_start,
+            ).values_list("bill_id", flat=True)
+        )
+        if not bills:
+            return set()
+        return set(
+            BillLine.objects.filter(
+                bill_id__in=bills,
+                kind=LineKind.PERIODIC,
+                period_start__gte=self.period_start,
+                period_start__lte=self.period_end,
+            ).values_list("house_id", "fee_item_id")
+        )
+
     def meter_usage(
         self, low: int, high: int
     ) -> dict[tuple[int, int], tuple[Decimal, Decimal]]:
@@ -313,6 +339,7 @@ class _Biller:
         if not houses:
             return out
         meters = self.meter_usage(houses[0][0] - 1, houses[-1][0])
+        prepaid = self.prepaid(houses[0][0] - 1, houses[-1][0])
         community_id = self.community.pk
         descriptions: dict[tuple[int, date, date], str] = {}
         for house_id, usage, area, occupancy, delivered in houses:
@@ -325,7 +352,7 @@ class _Biller:
             bill_total = ZERO
             for item in self.periodic:
                 price = self.prices.price(item.pk, usage, charge.start)
-                if price is None:
+                if price is None or (prepaid and (house_id, item.pk) in prepaid):
                     continue
                 if item.kind == FeeKind.AREA_BASED:
                     quantity = area
@@ -708,13 +735,7 @@ def discount_grant(
     value = money(amount)
     with transaction.atomic():
         line = BillLine.objects.select_for_update().get(pk=line.pk)
-        if (
-            line.status in (LineStatus.PAID, LineStatus.VOID, LineStatus.SUPERSEDED)
-            or line.kind == LineKind.REVERSAL
-        ):
-            raise InvalidTransition(
-                "已缴清、已冲销或已拆分/合并的明细不能减免", code="billing_line_locked"
-            )
+        _discountable(line)
         if value <= 0 or value > line.outstanding:
             raise ValidationFailed(
                 "减免金额须大于0且不超过欠费",
@@ -726,16 +747,12 @@ def discount_grant(
             kind=kind,
             amount=value,
             reason=reason[:200],
+            status=DiscountStatus.APPROVED,
             approved_by=approved_by,
+            approved_at=timezone.now(),
             created_by=actor,
         )
-        line.discount_amount += value
-        line.status = _line_status(line)
-        line.save(update_fields=["discount_amount", "status"])
-        Bill.objects.filter(pk=line.bill_id).update(
-            discount_total=F("discount_total") + value
-        )
-        _refresh_bills([line.bill_id])
+        _apply_discount(line, value)
         audit.record(
             actor=actor,
             action=AuditAction.CREATE,
@@ -747,6 +764,121 @@ def discount_grant(
             reason=reason,
         )
     return discount
+
+
+def _apply_discount(line: BillLine, value: Decimal) -> None:
+    """Reduce a locked line (and its bill) by an approved discount."""
+    line.discount_amount += value
+    line.status = _line_status(line)
+    line.save(update_fields=["discount_amount", "status"])
+    Bill.objects.filter(pk=line.bill_id).update(
+        discount_total=F("discount_total") + value
+    )
+    _refresh_bills([line.bill_id])
+
+
+def _discountable(line: BillLine) -> None:
+    if (
+        line.status in (LineStatus.PAID, LineStatus.VOID, LineStatus.SUPERSEDED)
+        or line.kind == LineKind.REVERSAL
+    ):
+        raise InvalidTransition(
+            "已缴清、已冲销或已拆分/合并的明细不能减免", code="billing_line_locked"
+        )
+
+
+def discount_request(
+    *, line: BillLine, amount: Decimal | str, kind: str, reason: str, actor: Any
+) -> DiscountLine:
+    """申请减免: a cashier asks for a reduction; the line stays as it is until a manager
+    approves (`discount_decide`). Pending requests of a line may not add up to more
+    than it owes."""
+    community_id = line.bill.community_id
+    _require(actor, "billing.change", community_id)
+    if kind not in DiscountKind.values:
+        raise ValidationFailed("减免类型无效", fields={"kind": ["减免类型无效"]})
+    if not (reason or "").strip():
+        raise ValidationFailed("请填写减免原因", fields={"reason": ["请填写减免原因"]})
+    value = money(amount)
+    with transaction.atomic():
+        line = BillLine.objects.select_for_update().get(pk=line.pk)
+        _discountable(line)
+        pending = sum(
+            DiscountLine.objects.filter(
+                line=line, status=DiscountStatus.REQUESTED
+            ).values_list("amount", flat=True),
+            ZERO,
+        )
+        room = line.outstanding - pending
+        if value <= 0 or value > room:
+            raise ValidationFailed(
+                "减免金额须大于0且不超过欠费（含待审批的减免）",
+                code="discount_amount_invalid",
+                fields={"amount": [f"须在0.01至{max(room, ZERO)}之间"]},
+            )
+        discount = DiscountLine.objects.create(
+            community_id=community_id,
+            line=line,
+            kind=kind,
+            amount=value,
+            reason=reason.strip()[:200],
+            status=DiscountStatus.REQUESTED,
+            created_by=actor,
+        )
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=discount,
+            changes={
+                "amount": [None, str(value)],
+                "status": [None, DiscountStatus.REQUESTED],
+                "line": [None, line.pk],
+            },
+            reason=reason,
+        )
+    return discount
+
+
+def discount_decide(
+    *, discount: DiscountLine, actor: Any, approve: bool, note: str = ""
+) -> DiscountLine:
+    """A manager approves (the line is reduced now) or rejects a requested discount;
+    nobody approves their own request."""
+    _require(actor, "billing.approve", discount.community_id)
+    with transaction.atomic():
+        locked = DiscountLine.objects.select_for_update().get(pk=discount.pk)
+        if locked.status != DiscountStatus.REQUESTED:
+            raise InvalidTransition("该减免已审批", code="discount_already_decided")
+        if locked.created_by_id == actor.pk:
+            raise PermissionDenied(
+                "不能审批自己申请的减免", code="discount_self_approval"
+            )
+        line = BillLine.objects.select_for_update().get(pk=locked.line_id)
+        if approve:
+            _discountable(line)
+            if locked.amount > line.outstanding:
+                raise InvalidTransition(
+                    "减免金额超过该明细目前的欠费，请驳回后重新申请",
+                    code="discount_exceeds_outstanding",
+                )
+        before = locked.status
+        locked.status = DiscountStatus.APPROVED if approve else DiscountStatus.REJECTED
+        locked.approved_by = actor if approve else None
+        locked.approved_at = timezone.now()
+        locked.decision_note = (note or "").strip()[:200]
+        locked.save(
+            update_fields=["status", "approved_by", "approved_at", "decision_note"]
+        )
+        if approve:
+            _apply_discount(line, locked.amount)
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=locked,
+            changes={"status": [before, locked.status]},
+            reason=note,
+        )
+    return locked
 
 
 def meter_reading_record(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import finance_views, views
+from . import finance_views, prepay_views, views
 
 app_name = "billing"
 urlpatterns = [
@@ -13,6 +13,19 @@ urlpatterns = [
         "houses/<int:pk>/apply-credit/",
         views.house_credit_apply,
         name="house_credit_apply",
+    ),
+    path("houses/<int:pk>/prepay/", prepay_views.house_prepay, name="house_prepay"),
+    path(
+        "houses/<int:pk>/discount/", prepay_views.house_discount, name="house_discount"
+    ),
+    path("incentives/", prepay_views.incentive_list, name="incentive_list"),
+    path("incentives/new/", prepay_views.incentive_create, name="incentive_create"),
+    path("incentives/<int:pk>/end/", prepay_views.incentive_end, name="incentive_end"),
+    path("discounts/", prepay_views.discount_list, name="discount_list"),
+    path(
+        "discounts/<int:pk>/decide/",
+        prepay_views.discount_decide,
+        name="discount_decide",
     ),
     path("houses/<int:pk>/merge/", views.house_merge, name="house_merge"),
     path("payments/<int:pk>/reverse/", views.payment_reverse, name="payment_reverse"),

@@ -37,6 +37,7 @@ from . import (
     aging,
     forms,
     latefees,
+    prepay,
     receipt_pdf,
     selectors,
     services,
@@ -71,6 +72,8 @@ TABS = (
     (gettext_lazy("日结"), "billing:settlement", "billing.change"),
     (gettext_lazy("欠费账龄"), "billing:aging", "billing.view"),
     (gettext_lazy("滞纳金"), "billing:late_fee_list", "billing.view"),
+    (gettext_lazy("预缴优惠"), "billing:incentive_list", "billing.view"),
+    (gettext_lazy("减免审批"), "billing:discount_list", "billing.view"),
     (gettext_lazy("财务报表"), "billing:finance", "billing.view"),
 )
 
@@ -160,6 +163,7 @@ def _house_context(request: HttpRequest, house: Any) -> dict[str, Any]:
         "payments": selectors.house_payments(house),
         "line_changes": selectors.house_line_changes(house),
         "credit_applications": selectors.credit_applications(house),
+        "discounts": selectors.house_discounts(house),
         "can_take": request.user.has_role_perm("billing.change"),
         "today": today,
     }
@@ -179,10 +183,37 @@ def _adjust_choices(lines: list[Any]) -> list[tuple[int, str]]:
 
 
 def _adjust_forms(ctx: dict[str, Any]) -> None:
+    """The cashier's forms of the house page besides taking a payment: split/merge,
+    预缴 with its quotes, 申请减免."""
     choices = _adjust_choices(ctx["open_lines"])
     ctx["adjust_choices"] = choices
     ctx["split_form"] = forms.SplitForm(line_choices=choices)
     ctx["merge_form"] = forms.MergeForm(line_choices=choices)
+    ctx.update(house_prepay_context(ctx["house"]))
+    ctx["discount_form"] = forms.DiscountRequestForm(
+        line_choices=discount_choices(ctx["open_lines"])
+    )
+
+
+def discount_choices(lines: list[Any]) -> list[tuple[int, str]]:
+    return [
+        (line.pk, f"{line.description or line.fee_item.name} {line.outstanding}")
+        for line in lines
+    ]
+
+
+def house_prepay_context(house: Any) -> dict[str, Any]:
+    """The 预缴 card of a house: what 1, 3, 6, 12 months cost now, and the form."""
+    quotes = []
+    for months in (1, 3, 6, 12):
+        try:
+            quotes.append(prepay.prepayment_plan(house, months))
+        except ApplicationError:
+            break
+    return {
+        "prepay_quotes": quotes,
+        "prepay_form": forms.PrepayForm() if quotes else None,
+    }
 
 
 def _form_errors(form: Any) -> str:

@@ -244,6 +244,10 @@ SPECTACULAR_SETTINGS = {
         "PaymentKindEnum": "anju.billing.choices.PaymentKind",
         "PaymentChannelEnum": "anju.billing.choices.Channel",
         "PaymentIntentStatusEnum": "anju.billing.choices.IntentStatus",
+        "BillLineChangeKindEnum": "anju.billing.choices.LineChangeKind",
+        "PrepaymentIncentiveKindEnum": "anju.billing.choices.IncentiveKind",
+        "DiscountKindEnum": "anju.billing.choices.DiscountKind",
+        "PrepaymentSourceEnum": "anju.billing.choices.PrepaymentSource",
         # service desk: statuses and channels also shared with timelines and inputs
         "TicketStatusEnum": "anju.servicedesk.choices.Status",
         "TicketChannelEnum": "anju.servicedesk.choices.Channel",

@@ -23,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from anju.accounts import route_matrix
 from anju.accounts.choices import Role
 from anju.accounts.tests.factories import OwnerUserFactory, StaffFactory
-from anju.billing.models import PaymentIntent
+from anju.billing.models import DiscountLine, PaymentIntent, PrepaymentIncentive
 from anju.core.models import AuditAction, AuditEvent
 from anju.dunning.models import (
     Campaign,
@@ -89,6 +89,8 @@ ROUTE_MODELS: dict[str, type[models.Model]] = {
     "portal_billing:intent_detail": PaymentIntent,
     "portal_billing:intent_check": PaymentIntent,
     "portal_billing:sandbox_pay": PaymentIntent,
+    "billing:incentive_end": PrepaymentIncentive,
+    "billing:discount_decide": DiscountLine,
     "dunning:case_detail": DunningCase,
     "dunning:case_move": DunningCase,
     "dunning:case_contact": DunningCase,
@@ -314,6 +316,58 @@ def _receipt(world: dict, actor: Any) -> Any:
     return object_for(world, Payment, actor).receipt
 
 
+def _billing_manager(world: dict) -> Any:
+    house = world["house"]
+    manager = world.get("billing_manager")
+    if manager is None:
+        manager = world["billing_manager"] = StaffFactory(
+            role=Role.MANAGER,
+            username="m-billing-manager",
+            company=house.community.company,
+            communities=[house.community],
+        )
+    return manager
+
+
+def _incentive(world: dict, actor: Any) -> Any:
+    """The community's 预缴优惠 (12 months → 5 % off), set up by its manager."""
+    from datetime import date
+
+    from anju.billing.prepay import prepayment_incentive_create
+
+    return prepayment_incentive_create(
+        community=world["house"].community,
+        actor=_billing_manager(world),
+        name="9-9-9901 预缴优惠",
+        min_months=12,
+        kind="percent",
+        percent="5",
+        valid_from=date(2020, 1, 1),
+    )
+
+
+def _discount(world: dict, actor: Any) -> Any:
+    """A discount of 50.00 requested on a 300.00 charge of the owner's house."""
+    from anju.billing.choices import FeeKind
+    from anju.billing.models import FeeItem
+    from anju.billing.services import discount_request, one_off_charge_create
+
+    house = world["house"]
+    manager = _billing_manager(world)
+    item = FeeItem.objects.create(
+        community=house.community,
+        code="m-service",
+        name="有偿服务",
+        kind=FeeKind.ONE_OFF,
+    )
+    line = one_off_charge_create(
+        house=house, fee_item=item, amount="300.00", description="维修", actor=manager
+    )
+    return discount_request(
+        line=line, amount="50.00", kind="other", reason="司马懿 老业主", actor=manager
+    )
+
+
 def _dunning_case(world: dict, actor: Any) -> Any:
     """The house's 催缴 case: 300.00 due 60 days ago, still at the reminder stage."""
     from datetime import timedelta
@@ -429,6 +483,8 @@ EXTRA_BUILDERS: dict[str, tuple[Callable[[dict, Any], Any], bool]] = {
     "billing.PaymentIntent": (_payment_intent, False),
     "billing.Payment": (_payment, False),
     "billing.Receipt": (_receipt, False),
+    "billing.PrepaymentIncentive": (_incentive, False),
+    "billing.DiscountLine": (_discount, False),
     "dunning.DunningCase": (_dunning_case, False),
     "dunning.DunningDocument": (_dunning_document, False),
     "dunning.Evidence": (_dunning_evidence, False),

@@ -1,12 +1,21 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import adjust, finance, reports, views
+from . import adjust, finance, prepay, reports, views
 
 router = SimpleRouter()
 router.register("bills", views.BillViewSet, basename="bill")
 router.register("payments", views.PaymentViewSet, basename="payment")
 router.register("receipts", reports.ReceiptViewSet, basename="receipt")
+router.register(
+    "billing/incentives", prepay.IncentiveViewSet, basename="billing-incentive"
+)
+router.register(
+    "billing/prepayments", prepay.PrepaymentViewSet, basename="billing-prepayment"
+)
+router.register(
+    "billing/discounts", prepay.DiscountViewSet, basename="billing-discount"
+)
 urlpatterns = [
     path(
         "billing/settlement/",

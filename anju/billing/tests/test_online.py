@@ -377,7 +377,7 @@ def test_lines_paid_at_the_desk_meanwhile_turn_the_online_money_into_credit(
     assert BillLine.objects.get(pk=billed[1].pk).status == LineStatus.UNPAID
 
 
-def test_prepayment_is_kept_as_credit_and_settles_no_line(
+def test_prepayment_bills_and_settles_the_prepaid_months_only(
     client, owner, house, billed, wechat
 ):
     intent = intent_for(owner, house, purpose=IntentPurpose.PREPAY, months=3)
@@ -385,12 +385,19 @@ def test_prepayment_is_kept_as_credit_and_settles_no_line(
         wechat, out_trade_no=intent.out_trade_no, total_fen=90000, at=timezone.now()
     )
     assert post_wechat(client, body, headers).status_code == 200
+    # the three months prepaid are billed and settled by the payment (no credit left)
     payment = Payment.objects.get()
     assert (payment.amount, payment.credit_amount) == (
         Decimal("900.00"),
-        Decimal("900.00"),
+        Decimal("0.00"),
     )
-    assert set(BillLine.objects.values_list("status", flat=True)) == {"unpaid"}
+    prepaid = BillLine.objects.filter(bill__prepayment__payment=payment)
+    assert sorted(prepaid.values_list("status", flat=True)) == ["paid"] * 3
+    # the arrears of January and February are left as they were
+    assert [BillLine.objects.get(pk=line.pk).status for line in billed] == [
+        "unpaid",
+        "unpaid",
+    ]
 
 
 # --- WeChat Pay v3 orders and queries (fake transport) ------------------------------

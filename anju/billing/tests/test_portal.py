@@ -263,7 +263,9 @@ def test_payments_and_receipts_pages_list_own_records(
     assert (pdf is not None and pdf in receipts) == (pdf is not None)
 
 
-def test_prepay_a_year_in_the_sandbox_becomes_credit(client, owner, house, billed):
+def test_prepay_a_year_in_the_sandbox_bills_and_pays_the_year(
+    client, owner, house, billed
+):
     client.force_login(owner)
     page = client.get(reverse("portal_billing:prepay")).content.decode()
     assert "物业费每月 ¥300.00" in page
@@ -276,13 +278,32 @@ def test_prepay_a_year_in_the_sandbox_becomes_credit(client, owner, house, bille
     payment = Payment.objects.get()
     assert (payment.amount, payment.credit_amount) == (
         Decimal("3600.00"),
-        Decimal("3600.00"),
+        Decimal("0.00"),
     )
-    assert online.services.house_credit_balance(house) == Decimal("3600.00")
-    assert (
-        "当前预收余额 ¥3600.00"
-        in client.get(reverse("portal_billing:prepay")).content.decode()
+    assert payment.prepayment.months == 12
+    assert online.services.house_credit_balance(house) == Decimal("0.00")
+    # the prepaid year is settled; the older arrears are still shown as owed
+    bills = client.get(reverse("portal_billing:bill_list")).content.decode()
+    assert "（预缴）" not in bills
+
+
+def test_prepay_page_shows_the_incentive(client, owner, house, billed, manager):
+    from anju.billing.prepay import prepayment_incentive_create
+
+    prepayment_incentive_create(
+        community=house.community,
+        actor=manager,
+        name="预缴一年95折",
+        min_months=12,
+        kind="percent",
+        percent="5",
+        valid_from=date(2020, 1, 1),
     )
+    client.force_login(owner)
+    page = client.get(reverse("portal_billing:prepay")).content.decode()
+    assert "¥3420.00" in page
+    assert "优惠 ¥180.00" in page
+    assert "预缴一年95折" in page
 
 
 def test_another_owners_order_is_404_everywhere(
