@@ -105,6 +105,7 @@ ROUTES: dict[str, str] = {
     "billing:incentive_end": "billing.approve",
     "billing:discount_list": "billing.view",
     "billing:discount_decide": "billing.approve",
+    "billing:compensations_apply": "billing.change",
     "billing:payment_reverse": "billing.change",
     "billing:receipt_pdf": "billing.view|owner",
     "billing:settlement": "billing.change",
@@ -225,6 +226,7 @@ ROUTES: dict[str, str] = {
     "billing-prepayment-quote": "billing.view|owner",
     "billing-discount-list": "billing.view|owner",
     "billing-discount-decide": "billing.approve",
+    "billing-compensations-apply": "billing.change",
     "billing-finance": "billing.view",
     # online payment: providers call back unauthenticated; the signature is the check
     "billing_callback:wechat": PUBLIC,

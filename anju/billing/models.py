@@ -650,6 +650,15 @@ class DiscountLine(AppendOnly):
     )
     approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_note = models.CharField(_("审批意见"), max_length=200, blank=True)
+    # The service desk's compensation it carries out (approved there, by a supervisor).
+    compensation = models.ForeignKey(
+        "servicedesk.Compensation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="discounts",
+        verbose_name=_("工单补偿"),
+    )
     # The prepayment incentive that granted it (approved by its policy).
     incentive = models.ForeignKey(
         PrepaymentIncentive,

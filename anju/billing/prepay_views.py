@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from anju.core.errors import ApplicationError
 
-from . import forms, prepay, selectors, services
+from . import compensations, forms, prepay, selectors, services
 from .choices import DiscountStatus
 from .models import DiscountLine, PrepaymentIncentive, Receipt
 from .views import (
@@ -252,9 +252,55 @@ def discount_list(request: HttpRequest) -> HttpResponse:
             "status": wanted,
             "statuses": DiscountStatus.choices,
             "can_approve": request.user.has_role_perm("billing.approve"),
+            "can_change": request.user.has_role_perm("billing.change"),
             "form": forms.DecideForm(),
+            "compensations": pending_compensations(community),
         },
     )
+
+
+def pending_compensations(community: Any) -> list[Any]:
+    """Approved compensations of the service desk not carried out on a bill yet."""
+    from anju.servicedesk.services import compensations_for_billing
+
+    return list(
+        compensations_for_billing(community_id=community.pk)
+        .select_related("decided_by")
+        .order_by("decided_at", "pk")[:100]
+    )
+
+
+@login_required
+@require_POST
+def compensations_apply(request: HttpRequest) -> HttpResponse:
+    """工单补偿入账 now (billing runs do it after each run)."""
+    _staff(request, "billing.change")
+    community, _communities = selectors.pick_community(
+        request.user, request.POST.get("community") or request.community_id
+    )
+    target = reverse("billing:discount_list") + f"?community={community.pk}"
+    try:
+        done = compensations.compensations_apply(
+            community=community, actor=request.user
+        )
+    except ApplicationError as exc:
+        messages.error(request, error_text(exc))
+        return redirect(target)
+    if done.applied:
+        messages.success(
+            request,
+            _("已入账 %(n)s 笔工单补偿，共 %(total)s 元")
+            % {"n": len(done.applied), "total": done.total},
+        )
+    if done.waiting:
+        messages.info(
+            request,
+            _("%(n)s 笔补偿暂未入账：该房屋未缴的物业费不足，出账后自动入账")
+            % {"n": len(done.waiting)},
+        )
+    if not done.applied and not done.waiting:
+        messages.info(request, _("没有待入账的工单补偿"))
+    return redirect(target)
 
 
 @login_required

@@ -1287,13 +1287,23 @@ class AfterRun:
 
     credit_houses: int = 0
     credit_total: Decimal = ZERO
+    compensations: int = 0
+    compensation_total: Decimal = ZERO
 
 
 def after_run(*, community: Community, actor: Any) -> AfterRun:
-    """The step after a billing run (and after each rerun): set the houses' prepayment
-    credit against the new lines. A separate step, not part of the batches: batches stay
-    plain inserts, and a house is locked only for its own short transaction."""
-    return credits_apply_community(community=community, actor=actor)
+    """The step after a billing run (and after each rerun): carry out the service
+    desk's approved compensations on the new lines (anju.billing.compensations), then set
+    the houses' prepayment credit against what is left. A separate step, not part of the
+    batches: batches stay plain inserts, and a house is locked only for its own short
+    transaction."""
+    from .compensations import compensations_apply_community
+
+    done = compensations_apply_community(community=community, actor=actor)
+    out = credits_apply_community(community=community, actor=actor)
+    out.compensations = len(done.applied)
+    out.compensation_total = done.total
+    return out
 
 
 def credits_apply_community(*, community: Community, actor: Any) -> AfterRun:

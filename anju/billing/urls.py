@@ -23,6 +23,11 @@ urlpatterns = [
     path("incentives/<int:pk>/end/", prepay_views.incentive_end, name="incentive_end"),
     path("discounts/", prepay_views.discount_list, name="discount_list"),
     path(
+        "compensations/apply/",
+        prepay_views.compensations_apply,
+        name="compensations_apply",
+    ),
+    path(
         "discounts/<int:pk>/decide/",
         prepay_views.discount_decide,
         name="discount_decide",

@@ -1,5 +1,6 @@
 """Billing API for the cashier's adjustments (`billing.change`): split and merge unpaid
-bill lines (拆分 / 合并), set a house's prepayment credit against its bills (预收冲抵)."""
+bill lines (拆分 / 合并), set a house's prepayment credit against its bills (预收冲抵),
+carry out the service desk's approved compensations (工单补偿入账)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from rest_framework.views import APIView
 from anju.core.api import ScopedPrimaryKeyRelatedField
 from anju.estates.models import House
 
-from .. import adjust, services
+from .. import adjust, compensations, services
 from ..models import BillLineChange
 from . import serializers as s
 from .reports import needs
@@ -124,5 +125,50 @@ class CreditApplyView(APIView):
                 "allocations": s.AllocationSerializer(
                     applied.allocations, many=True
                 ).data,
+            }
+        )
+
+
+class CompensationsApplyInput(serializers.Serializer):
+    community = serializers.IntegerField(min_value=1)
+
+
+class CompensationsApplyView(APIView):
+    """工单补偿入账: the community's approved, unbilled compensations become approved
+    discount lines on the houses' unpaid property fee (billing runs do it after each
+    run). `waiting`: houses owing less property fee than the compensation."""
+
+    permission_classes = [needs("billing.change")]
+
+    @extend_schema(
+        request=CompensationsApplyInput,
+        responses={
+            200: inline_serializer(
+                "CompensationsApplied",
+                {
+                    "community": serializers.IntegerField(),
+                    "applied": serializers.ListField(child=serializers.IntegerField()),
+                    "waiting": serializers.ListField(child=serializers.IntegerField()),
+                    "total": serializers.DecimalField(max_digits=14, decimal_places=2),
+                },
+            ),
+            404: OpenApiResponse(description="小区不存在或无权访问"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        from ..selectors import pick_community
+
+        data = CompensationsApplyInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        community, _all = pick_community(request.user, data.validated_data["community"])
+        done = compensations.compensations_apply(
+            community=community, actor=request.user
+        )
+        return Response(
+            {
+                "community": community.pk,
+                "applied": [c.pk for c in done.applied],
+                "waiting": [c.pk for c in done.waiting],
+                "total": str(done.total),
             }
         )

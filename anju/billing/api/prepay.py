@@ -303,6 +303,7 @@ class DiscountSerializer(serializers.ModelSerializer):
             "approved_at",
             "decision_note",
             "incentive",
+            "compensation",
             "created_by",
             "created_at",
         ]

@@ -49,5 +49,10 @@ urlpatterns = [
         adjust.CreditApplyView.as_view(),
         name="billing-credit-apply",
     ),
+    path(
+        "billing/compensations/apply/",
+        adjust.CompensationsApplyView.as_view(),
+        name="billing-compensations-apply",
+    ),
     *router.urls,
 ]
