@@ -106,6 +106,11 @@ ROUTES: dict[str, str] = {
     "billing:discount_list": "billing.view",
     "billing:discount_decide": "billing.approve",
     "billing:compensations_apply": "billing.change",
+    # 抄表: readings listed for billing.view; entered and imported with billing.change
+    "billing:meter_list": "billing.view",
+    "billing:meter_create": "billing.change",
+    "billing:meter_import": "billing.change",
+    "billing:meter_template": "billing.change",
     "billing:payment_reverse": "billing.change",
     "billing:receipt_pdf": "billing.view|owner",
     "billing:settlement": "billing.change",

@@ -301,3 +301,40 @@ class IncentiveEndForm(forms.Form):
             "invalid": _("日期格式应为 YYYY-MM-DD"),
         },
     )
+
+
+class MeterReadingForm(forms.Form):
+    """抄表: one reading of a house's (or a common area's) meter."""
+
+    house = forms.CharField(
+        label=_("房号"),
+        max_length=60,
+        required=False,
+        help_text=_("如 3-2-1201；公共区域的表计留空"),
+    )
+    area_name = forms.CharField(label=_("公共区域"), max_length=50, required=False)
+    fee_item = forms.TypedChoiceField(
+        label=_("收费项目"),
+        coerce=int,
+        error_messages={
+            "required": _("请选择收费项目"),
+            "invalid_choice": _("请选择本小区的抄表计费项目"),
+        },
+    )
+    reading = forms.CharField(
+        label=_("读数"),
+        max_length=20,
+        error_messages={"required": _("请填写读数")},
+    )
+    read_on = forms.DateField(
+        label=_("抄表日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": _("请选择抄表日期"),
+            "invalid": _("日期格式应为 YYYY-MM-DD"),
+        },
+    )
+
+    def __init__(self, *args, item_choices=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["fee_item"].choices = list(item_choices)

@@ -889,27 +889,17 @@ def meter_reading_record(
     read_on: date,
     actor: Any,
 ) -> MeterReading:
-    """A house's meter reading; it may not go below the previous one."""
-    _require(actor, "billing.change", house.community_id)
-    value = Decimal(reading)
-    previous = (
-        MeterReading.objects.filter(house=house, fee_item=fee_item, read_on__lt=read_on)
-        .order_by("-read_on")
-        .first()
-    )
-    if previous is not None and value < previous.reading:
-        raise ValidationFailed(
-            "读数不能小于上次读数",
-            code="meter_reading_decreasing",
-            fields={"reading": [f"上次读数 {previous.reading}"]},
-        )
-    return MeterReading.objects.create(
-        community_id=house.community_id,
+    """A house's meter reading (anju.billing.meters: never below the one before it nor
+    above the one after it, one a day, not in the future)."""
+    from .meters import meter_reading_enter
+
+    return meter_reading_enter(
+        community=house.community,
         house=house,
         fee_item=fee_item,
-        reading=value,
+        reading=reading,
         read_on=read_on,
-        recorded_by=actor,
+        actor=actor,
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import finance_views, prepay_views, views
+from . import finance_views, meter_views, prepay_views, views
 
 app_name = "billing"
 urlpatterns = [
@@ -22,6 +22,10 @@ urlpatterns = [
     path("incentives/new/", prepay_views.incentive_create, name="incentive_create"),
     path("incentives/<int:pk>/end/", prepay_views.incentive_end, name="incentive_end"),
     path("discounts/", prepay_views.discount_list, name="discount_list"),
+    path("meters/", meter_views.meter_list, name="meter_list"),
+    path("meters/new/", meter_views.meter_create, name="meter_create"),
+    path("meters/import/", meter_views.meter_import, name="meter_import"),
+    path("meters/template.xlsx", meter_views.meter_template, name="meter_template"),
     path(
         "compensations/apply/",
         prepay_views.compensations_apply,

@@ -74,6 +74,7 @@ TABS = (
     (gettext_lazy("滞纳金"), "billing:late_fee_list", "billing.view"),
     (gettext_lazy("预缴优惠"), "billing:incentive_list", "billing.view"),
     (gettext_lazy("减免审批"), "billing:discount_list", "billing.view"),
+    (gettext_lazy("抄表"), "billing:meter_list", "billing.view"),
     (gettext_lazy("财务报表"), "billing:finance", "billing.view"),
 )
 
