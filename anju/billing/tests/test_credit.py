@@ -213,3 +213,52 @@ def test_api_applies_credit_once(client, finance, house, prepaid):
     assert body["allocations"][0]["from_credit"] is True
     second = client.post(url, {"house": house.pk}, content_type="application/json")
     assert (second.json()["applied"], second.json()["allocations"]) == ("0.00", [])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_applications_use_the_credit_once(community, finance, house):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row-lock concurrency is proven on PostgreSQL")
+    # given 700.00 of credit and three months (900.00) billed without the after-run step
+    import anju.billing.services as services
+
+    property_fee(community)
+    pay(house, finance, "700.00", "k-prepay")
+    real = services.after_run
+    services.after_run = lambda **kw: services.AfterRun()
+    try:
+        for month in (1, 2, 3):
+            bill_month(community, finance, 2026, month)
+    finally:
+        services.after_run = real
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(8)
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            credit_apply(house=house, actor=finance)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    # when eight cashiers apply the credit at the same moment
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # then exactly 700.00 is set against the months, oldest first
+    assert errors == []
+    assert sum(a.amount for a in PaymentAllocation.objects.all()) == Decimal("700.00")
+    assert [paid for _d, paid, _s in lines_of(house)] == [
+        Decimal("300.00"),
+        Decimal("300.00"),
+        Decimal("100.00"),
+    ]
+    assert house_credit_balance(house) == Decimal("0.00")

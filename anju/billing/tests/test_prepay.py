@@ -502,3 +502,36 @@ def test_requests_may_not_exceed_what_is_owed(community, fee, house, finance):
             actor=finance,
         )
     assert exc.value.code == "discount_amount_invalid"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_twins_of_one_prepayment_record_it_once(community, fee, finance):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent prepayments are proven on PostgreSQL")
+    house = HouseFactory(unit__building__community=community)
+    results: list[int] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(6)
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            results.append(prepay(house, finance, 3, key="same-key").pk)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(set(results)) == 1
+    assert (Prepayment.objects.count(), Payment.objects.count()) == (1, 1)
+    assert BillLine.objects.filter(house=house).count() == 3
