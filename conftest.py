@@ -105,3 +105,18 @@ def owner(owner_person):
     owner_person.user = user
     owner_person.save()
     return user
+
+
+@pytest.fixture
+def fee_faq(db):
+    """The fee FAQ the dunning migration seeds. Tests on a transactional database (live
+    server, threads) empty every table when they finish, data migrations' rows
+    included; a test that needs the FAQ asks for this fixture and gets it back."""
+    import importlib
+
+    from django.apps import apps
+
+    from anju.dunning.models import FaqEntry
+
+    if not FaqEntry.objects.exists():
+        importlib.import_module("anju.dunning.migrations.0002_fee_faq").seed(apps, None)

@@ -30,7 +30,7 @@ def _shot(page, name):  # type: ignore[no-untyped-def]
 
 
 def test_finance_answers_with_the_faq_records_the_call_and_issues_a_notice(
-    page, live_server, finance, owner, house, password
+    page, live_server, finance, owner, house, password, fee_faq
 ):
     # given 张三's house owes two months, one of them 100 days overdue
     today = timezone.localdate()

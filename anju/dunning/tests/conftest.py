@@ -8,6 +8,12 @@ from anju.dunning import services
 
 from .factories import at, owe
 
+
+@pytest.fixture(autouse=True)
+def _faq(fee_faq):
+    """Every dunning test sees the shipped fee FAQ, whatever ran before it."""
+
+
 # A fixed "today" for the service tests: every service takes `now`.
 TODAY = date(2026, 6, 15)
 NOW = at(TODAY, 10)
