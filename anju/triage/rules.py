@@ -448,7 +448,7 @@ _FAMILIES: tuple[Family, ...] = (
     Family(
         "water_quality",
         URGENT,
-        rf"水{_gap(4)}(发黄|发黑|发红|浑浊|浑|有虫|怪味|臭味|异味|黄|褐|锈)|黄水|黑水|臭水|锈水|"
+        rf"水{_gap(4)}(发黄|发黑|发红|浑浊|浑|有虫|虫|怪味|臭味|异味|黄|褐|锈)|黄水|黑水|臭水|锈水|"
         rf"不敢{_gap(3)}喝|不能喝|怎么敢喝|dirty water",
         inside_negation=False,
         exclude=r"拖地|拖把|洗车|积水|水坑|河|湖|池塘|游泳|鱼缸|水费",
@@ -513,7 +513,7 @@ _SIGNALS: tuple[Family, ...] = (
     Family(
         "fire",
         SIGNAL,
-        r"(?<![上消发打点])火(?!车|锅|腿|柴|龙果|候|栓|机|大|爆|气)|烧|燃(?!气费)|焦|糊|冒烟|浓烟|黑烟|(?<!抽|吸|香|烟)烟(?!头|民|草|花|酒|台|囱|感|雾报警|瘾)|"
+        r"(?<![上消发打点])火(?!车|锅|腿|柴|龙果|候|栓|机|大|爆|气)|烧(?!开|饭|菜|水)|燃(?!气费)|焦|糊|冒烟|浓烟|黑烟|(?<!抽|吸|香|烟)烟(?!头|民|草|花|酒|台|囱|感|雾报警|瘾)|"
         r"爆炸|炸了|fire|smoke|burn",
     ),
     Family(
@@ -536,7 +536,7 @@ _SIGNALS: tuple[Family, ...] = (
         "fall",
         SIGNAL,
         # (not a verb's result: 停掉, 关掉, 扔掉, 换掉)
-        r"(?<![毛漆皮色发停关扔去拆换剪删卖忘吃退])掉(?!毛|漆|皮|色|头发|渣|线)|落(?!叶|灰)|塌|坠|垮|倒(?!垃圾|车|水|掉|是|了一杯)|断|脱落|砸|悬|吊|挂|卡在|晃|歪|斜|"
+        r"(?<![毛漆皮色发停关扔去拆换剪删卖忘吃退撕用])掉(?!毛|漆|皮|色|头发|渣|线)|落(?!叶|灰)|塌|坠|垮|倒(?!垃圾|车|水|掉|是|了一杯)|断|脱落|砸|悬|吊(?!顶)|挂|卡在|晃|歪|斜|"
         r"翘|飞下来|刮下|吹下|fall|hang|swing|loose",
     ),
     Family(
@@ -588,6 +588,12 @@ _HARMLESS = {
     "wound": re.compile(f"{_HARMLESS_INJURY}|{_NOBODY_HURT}"),
     "trapped": re.compile(_NOBODY_HURT),
     "collapse": re.compile(_NOBODY_HURT),
+    # water to drink or wash with, not water to drown in (水里有小虫子在游)
+    "drown": re.compile(r"虫|一杯|杯子|水龙头|龙头|自来水|水质|水箱|喝|鱼"),
+    # the tap water smells (自来水一股臭鸡蛋的味儿): water quality, not gas
+    "smell": re.compile(
+        r"(自来水|龙头|水质|喝的水|开水|热水|水管里的水)[^，,。.!！?？;；~…]{0,6}(味|臭)"
+    ),
 }
 # Not dangers themselves, but what makes one an emergency: now, here, people around.
 NOW = re.compile(
@@ -627,6 +633,8 @@ _FIGURATIVE_BEFORE = re.compile(
     r"脑袋|脑子|脑壳|头都|肺都|心态"
 )
 _FIGURATIVE_AFTER = re.compile(r"^.{0,1}(三丈|冒三丈)")
+# … or a simile closed just before the word: 跟坐牢似的被困在大堂, 像打仗一样
+_SIMILE_CLOSED = re.compile(r"(跟|像|好像|如同|仿佛).{0,6}(似的|一样|一般)(被|地|得)?$")
 # A sign, sticker or instruction that names the danger: 困人请按警铃的贴纸, 着火时请勿乘梯.
 _SIGN_AFTER = re.compile(
     r"^.{0,8}?(贴纸|牌子|标志|标识|提示|字样|标语|告示|海报|须知|宣传|警示)|"
@@ -646,7 +654,7 @@ _PAST = re.compile(
 )
 # … a past event named as such, whatever else the clause says (上个月困人的事到现在也没个解释).
 _PAST_EVENT = re.compile(
-    r"那次|那回|原因|查清|结果出来|处理结果|事故|(的|那个|那件)事(?!情况)"
+    r"那次|那回|原因|查清|用掉的|用完的|用过的|留下的|结果出来|处理结果|事故|(的|那个|那件)事(?!情况)"
 )
 # … unless the clause says it is still going on.
 _ONGOING = re.compile(
@@ -679,6 +687,8 @@ _CONTEXTS = {
         r"(进出|来往|经过|路过|走动|上下学|排队)的人(很|好|特别|非常|挺|都)?多|人(很|好|特别|非常|挺)多|"
         r"(全是|都是|好多|很多|不少)人|行人|路人|人在(走|过|玩|等|排队)|有人(走|经过|路过)|"
         r"小孩|孩子|儿童|小朋友|学生|老人|幼儿园|游乐|沙坑|接孩子|放学|上学|公交站|站台|"
+        r"(一帮|一群|一堆|好几个|几个|一伙)[^，,。.!！?？;；\s~…]{0,3}(人|阿姨|大妈|大爷|老人|孩子|小孩|小朋友|学生)|"
+        r"广场舞|跳舞|下棋|打牌|遛娃|乘凉|"
         r"人群|(差点|险些)(被)?砸(到|着)?(人|我|他|她|孩|小孩|老人)|people|kids|children|pedestrians|someone"
     ),
     # something broken, loose or blown by the wind (a kite hanging in a tree is not)
@@ -702,7 +712,7 @@ _HYPOTHETICAL = re.compile(
     r"科普|培训|讲座|知识|注意事项|听说|据说|听"
     + _G
     + r"{0,6}说|新闻|(?<!另)外地|别的小区|网上|视频|"
-    r"真的?(着火|起火|失火|出事)了?(谁|怎么|咋|能|还)|真要|要真|电视|电影|游戏|谣言|传言|辟谣|群里说|群里有人说|if |in case|what if"
+    r"真的?(着火|起火|失火|出事)了?.{0,6}?(谁|怎么|咋|能|还)|真要|要真|电视|电影|游戏|谣言|传言|辟谣|群里说|群里有人说|if |in case|what if"
 )
 # Planned or announced outages (a notice, not trouble now): 明天停水, 下周停电.
 _PLANNED = re.compile(
@@ -716,7 +726,7 @@ _PRESENT = re.compile(r"了|现在|一直|还|突然|今天|今早|刚|到现在
 
 # Message-wide: the alarm turned out false, was a drill, or is over.
 _FALSE_ALARM = re.compile(
-    r"嘴上说说|说说而已|开玩笑|吓唬|后来才知道|才知道是|原来是|结果是|才发现是|发现是|虚惊|误报|搞错了|看错了|"
+    r"嘴上说说|说说而已|(?<!不是)(?<!不是在)开(个)?玩笑|玩笑话|做梦|梦见|梦到|哈哈哈|逗你|吓唬|后来才知道|才知道是|原来是|结果是|才发现是|发现是|虚惊|误报|搞错了|看错了|"
     r"(烤|煮|炒|饭|菜|面包|锅|做饭)" + _G + r"{0,2}糊|不用来了|false alarm"
 )
 _DRILL = re.compile(r"演习|演练|drill")
@@ -739,6 +749,24 @@ _STILL_NEEDS_HELP = re.compile(
     r"(?<!尽)快来|赶紧|马上|快派|救命|速来|快点|急|hurry|quick"
 )
 _DANGER_ONLY_REASONS = ("false_alarm", "drill")
+# Message-wide, for violence and crime words: children at play (喊'杀人啦'玩, 不是真打架).
+_PLAY = re.compile(
+    r"(?<!不是)(?<!不是在)闹着玩|(喊|叫|嚷)[^，,。.!！?？;；\s~…]{0,8}玩|"
+    r"玩(警察|过家家|捉迷藏|打仗|游戏)|警察抓小偷|不是真(的)?(打|吵|杀|砍|抢)"
+)
+_PLAY_KINDS = ("injury", "attack", "crime", "theft", "intruder")
+# Message-wide: hearsay, a rumour or a question whether it is true (朋友圈说…是谣言吧).
+_RUMOUR = re.compile(
+    r"谣言|传言|传说|辟谣|谣传|朋友圈(里)?(有人)?说|群里(有人)?(说|传)|听说|据说|听人说|"
+    r"是真的吗|是不是真的|rumou?r"
+)
+# A door that locks people out, or in a lobby, is urgent (locked_out), not people
+# trapped — unless the lift car is named (电梯里, 轿厢).
+_LIFT_CAR = re.compile(
+    rf"{LIFT}(里|内|中)|轿厢|困在{LIFT}|关在{LIFT}|卡在.{{0,4}}(中间|之间|层)|in the lift"
+)
+# Property only: water into a home with no danger word but water (暖气片漏水渗到楼下).
+_WATER_SIGNALS = ("water", "burst", "drown")
 
 
 @dataclass(frozen=True)
@@ -749,7 +777,9 @@ class Cue:
     kind: str
     level: str
     # "", "negation", "figurative", "sign", "past", "hypothetical", "planned",
-    # "chronic", "false_alarm", "drill", "resolved", "harmless" (danger signals only)
+    # "chronic", "false_alarm", "drill", "resolved", "play" (children at play),
+    # "door" (a door locks people out or in: urgent), "harmless" and "property"
+    # (water into a home only; danger signals only)
     negated: str = ""
     # the clause speaks of the present (了/现在/一直…): see classifier for questions
     present: bool = True
@@ -804,6 +834,8 @@ def find_cues(normalized: str) -> list[Cue]:
     resolved = _RESOLVED.search(text) is not None and not needs_help
     aftermath = _AFTERMATH.search(text) is not None
     partial = _PARTIAL.search(text) is not None
+    rumour = _RUMOUR.search(text) is not None and not needs_help
+    play = _PLAY.search(text) is not None and not needs_help
     found: list[tuple[int, Cue]] = []
     clause_info: dict[int, tuple[bool, bool, bool, bool, bool]] = {}
     for start, end, family in matches:
@@ -842,7 +874,9 @@ def find_cues(normalized: str) -> list[Cue]:
         ):
             why = "negation"
         elif (_SIMILE_BEFORE.search(before) and _SIMILE_AFTER.search(after)) or (
-            _FIGURATIVE_BEFORE.search(before) or _FIGURATIVE_AFTER.search(after)
+            _FIGURATIVE_BEFORE.search(before)
+            or _FIGURATIVE_AFTER.search(after)
+            or _SIMILE_CLOSED.search(text[max(cs, start - 12) : start])
         ):
             why = "figurative"
         elif _SIGN_AFTER.search(after):
@@ -871,6 +905,10 @@ def find_cues(normalized: str) -> list[Cue]:
             and _HARMLESS[family.kind].search(text)
         ):
             why = "harmless"
+        elif danger and rumour and not still:
+            why = "hypothetical"
+        elif danger and play and family.kind in _PLAY_KINDS and not still:
+            why = "play"
         elif danger and false_alarm and not still:
             why = "false_alarm"
         elif danger and drill:
@@ -887,6 +925,7 @@ def find_cues(normalized: str) -> list[Cue]:
         else:
             why = ""
         found.append((start, Cue(inside, family.kind, family.level, why, present)))
+    found = _property_or_door(found, text, needs_help)
     found.sort(key=lambda item: item[0])
     seen: set[tuple[str, str, bool]] = set()
     out = []
@@ -896,4 +935,28 @@ def find_cues(normalized: str) -> list[Cue]:
         if key not in seen:
             seen.add(key)
             out.append(cue)
+    return out
+
+
+def _property_or_door(
+    found: list[tuple[int, Cue]], text: str, needs_help: bool
+) -> list[tuple[int, Cue]]:
+    """A door that locks people out or in (not the lift car) explains "trapped" away;
+    water leaking into a home, with no other danger word, is property only (urgent)."""
+    active = [c for _, c in found if not c.negated]
+    kinds = {c.kind for c in active}
+    door = "locked_out" in kinds and not _LIFT_CAR.search(text)
+    other_danger = any(
+        c.level in (EMERGENCY, SIGNAL) and c.kind not in _WATER_SIGNALS for c in active
+    )
+    leak = "leak_into_home" in kinds and not other_danger and not needs_help
+    if not door and not leak:
+        return found
+    out = []
+    for pos, cue in found:
+        if not cue.negated and door and cue.kind == "trapped":
+            cue = replace(cue, negated="door")
+        elif not cue.negated and leak and cue.kind in _WATER_SIGNALS:
+            cue = replace(cue, negated="property")
+        out.append((pos, cue))
     return out

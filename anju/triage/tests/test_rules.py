@@ -281,3 +281,109 @@ def test_danger_concepts_by_meaning_are_emergencies(text, kind):
 )
 def test_the_same_words_without_the_danger_are_not_emergencies(text):
     assert classify(text)["urgency"] != "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        # a rumour, with the question whether it is true in another sentence
+        (
+            "朋友圈说咱小区有人在电梯里被关了好几个钟头,是谣言吧?物业能不能出来说一下",
+            "hypothetical",
+        ),
+        ("群里说5栋电梯里困了人,是真的吗?", "hypothetical"),
+        # a joke or a dream
+        (
+            "做梦都梦见家里水管爆了哈哈哈,开个玩笑,就是想问问入户总阀在哪,提前知道一下",
+            "false_alarm",
+        ),
+        ("梦见着火了,醒来一身汗,想问问家里灭火器怎么用", "false_alarm"),
+        # a rhetorical "if there really were a fire"
+        ("消防通道又被私家车堵死了,天天这样,真着火了消防车怎么进得来?", "hypothetical"),
+        # the past, as what a thing was used for
+        ("上周五楼起火用掉的两个灭火器到现在还没补,架子一直空着", "past"),
+        ("前天车库起火用掉的灭火器一直没补上", "past"),
+        # children at play
+        (
+            "楼下几个熊孩子追着打闹喊'杀人啦'玩,不是真打架,就是吵得要命,大人也不管",
+            "play",
+        ),
+        ("孩子们在楼下玩警察抓小偷 喊着抢劫啦 吵死了", "play"),
+        # a closed simile just before the word
+        ("早上等电梯一等十分钟,天天如此,上班都迟到,跟坐牢似的被困在大堂", "figurative"),
+        # a sign (and 撕掉 is no falling object)
+        ("电梯里那张'困人请按警铃'的提示贴纸被小孩撕掉一半,麻烦补一张", "sign"),
+    ],
+)
+def test_explained_away_danger_words_let_no_detector_raise_emergency(text, why):
+    # when every danger word of an owner's message is explained away
+    result = classify(text)
+    # then neither the rules nor the detector call it an emergency
+    assert result["urgency"] != "emergency"
+    assert why in {c["negated"] for c in result["ignored_cues"]}
+    active = [c for c in find_cues(normalize(text)) if not c.negated]
+    assert all(c.level == "urgent" for c in active)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "听说3号楼着火了 现在烟很大 快来人",
+        "两个人在楼下打架 不是闹着玩的 已经见血了",
+        "不是开玩笑 厨房着火了",
+        "楼上漏水渗到我家 插座在冒火花",
+    ],
+)
+def test_the_same_ignore_words_beside_a_danger_now_stay_emergencies(text):
+    # when hearsay, a joke word or a leak comes with a danger going on now
+    # then it is still an emergency
+    assert classify(text)["urgency"] == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        # water into the flat below, property only
+        (
+            "我家暖气片漏水渗到楼下去了,楼下来敲门了,我不知道总阀在哪,请派人",
+            "property",
+        ),
+        ("楼上卫生间漏水渗到我家天花板 吊顶都泡了", "property"),
+        # a door that locks people out or in a lobby (not the lift car)
+        ("地库进楼那道门锁死了,里面出不来外面进不去,好几个人堵在电梯厅", "door"),
+        ("单元门禁锁死了 我们一家人被关在外面 下着大雨", None),
+        # water quality
+        ("水里有小虫子在游!!!接了一杯水看见红色的小虫 水箱是不是出问题了", "harmless"),
+        ("自来水里有虫子 孩子喝了一口", None),
+    ],
+)
+def test_leaks_doors_and_water_quality_are_urgent_not_emergencies(text, why):
+    # when the trouble hurts property or comfort and no one is in danger
+    cues = find_cues(normalize(text))
+    if why:
+        assert why in {c.negated for c in cues}
+    # then it is urgent, not an emergency
+    assert classify(text)["urgency"] == "urgent"
+
+
+def test_a_door_with_people_in_the_lift_car_is_still_an_emergency():
+    cues = find_cues(normalize("电梯里困了三个人 门禁也锁死了 快来"))
+    assert "door" not in {c.negated for c in cues}
+    assert classify("电梯里困了三个人 门禁也锁死了 快来")["urgency"] == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "中心广场那棵大樟树有根粗杈子裂开了吊在半空,底下一帮阿姨在跳广场舞,说了她们也不走",
+        "小区门口那块广告牌裂开了吊在半空,下面一群学生在等公交",
+        "阳台上的花盆架子断了一半挂在外面,楼下一群大爷在下棋",
+    ],
+)
+def test_something_hanging_over_a_crowd_now_is_an_emergency(text):
+    # when a cracked branch or sign hangs over people gathered below now
+    result = classify(text)
+    # then a rule calls it an emergency
+    assert result["urgency"] == "emergency"
+    assert result["urgency_source"] == "rule"
+    assert "falling" in {c["kind"] for c in result["cues"]}
