@@ -259,12 +259,27 @@ class Provider:
         raise NotImplementedError
 
 
+class RemoteProvider(Provider):
+    """A provider behind an HTTPS API: its settings (keys by file path) and transport."""
+
+    settings_name = ""
+
+    def __init__(
+        self,
+        config: Mapping[str, str] | None = None,
+        transport: Transport | None = None,
+    ) -> None:
+        default = getattr(settings, self.settings_name)
+        self.config = dict(config if config is not None else default)
+        self.transport = transport or urllib_transport
+
+
 def _header(headers: Mapping[str, str], name: str) -> str:
     lowered = {k.lower(): v for k, v in headers.items()}
     return str(lowered.get(name.lower(), "")).strip()
 
 
-class WeChatPayV3(Provider):
+class WeChatPayV3(RemoteProvider):
     """WeChat Pay API v3 (H5 orders for the mobile portal).
 
     Requests are signed with the merchant's private key; callbacks and responses are
@@ -276,14 +291,7 @@ class WeChatPayV3(Provider):
     name = PayProvider.WECHAT
     channel = Channel.WECHAT
     AUTH_SCHEMA = "WECHATPAY2-SHA256-RSA2048"
-
-    def __init__(
-        self,
-        config: Mapping[str, str] | None = None,
-        transport: Transport | None = None,
-    ) -> None:
-        self.config = dict(config if config is not None else settings.ANJU_WECHATPAY)
-        self.transport = transport or urllib_transport
+    settings_name = "ANJU_WECHATPAY"
 
     @property
     def merchant_id(self) -> str:
@@ -483,7 +491,7 @@ class WeChatPayV3(Provider):
         return CallbackAnswer(status, body.encode(), "application/json")
 
 
-class Alipay(Provider):
+class Alipay(RemoteProvider):
     """Alipay open platform (alipay.trade.wap.pay for the mobile portal).
 
     RSA2 = SHA256withRSA over the parameters sorted by name and joined as
@@ -493,14 +501,7 @@ class Alipay(Provider):
     name = PayProvider.ALIPAY
     channel = Channel.ALIPAY
     PAID = ("TRADE_SUCCESS", "TRADE_FINISHED")
-
-    def __init__(
-        self,
-        config: Mapping[str, str] | None = None,
-        transport: Transport | None = None,
-    ) -> None:
-        self.config = dict(config if config is not None else settings.ANJU_ALIPAY)
-        self.transport = transport or urllib_transport
+    settings_name = "ANJU_ALIPAY"
 
     @property
     def merchant_id(self) -> str:
