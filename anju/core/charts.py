@@ -82,11 +82,11 @@ def column_chart(
     """Vertical columns over a series (days of a month, months of a year); every
     label is kept in the tooltip, and about ten are printed under the axis."""
     rows = [(str(label), value or 0) for label, value in items]
-    if not rows:
+    if not any(v for _, v in rows):  # an empty month is said, not drawn as a blank box
         return mark_safe(
             f'<p class="chart-empty">{escape(title)}：{escape("暂无数据")}</p>'
         )
-    top = max(float(v) for _, v in rows) or 1.0
+    top = max(float(v) for _, v in rows)
     axis = height - 20
     step = width / len(rows)
     bar = max(1.0, step * 0.7)

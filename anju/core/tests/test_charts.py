@@ -33,6 +33,7 @@ def test_labels_are_escaped_and_zero_rows_can_be_skipped():
 def test_empty_series_says_so():
     assert "暂无数据" in bar_chart([], title="按类别")
     assert "暂无数据" in column_chart([], title="每日")
+    assert "暂无数据" in column_chart([("11-01", 0), ("11-02", 0)], title="每日")
 
 
 def test_columns_keep_every_value_in_a_tooltip():
