@@ -11,8 +11,8 @@ some escalated) — by raw bulk inserts, then measures:
 - the breach scan over all of them (`scan_breaches`: first run, which finds the overdue
   clocks, and a steady-state run; goal < 1 s);
 - the service-desk report of one community-month (goal < 1 s);
-- ticket creation through the API under gunicorn (2 workers per core, 8 client threads
-  with keep-alive and token auth) for 15 s (goal ≥ 200 tickets/s).
+- ticket creation through the API under gunicorn (one sync worker per core, two client
+  threads per worker, token auth) for 15 s (goal ≥ 200 tickets/s; `bench/_http.py`).
 
     .venv/bin/python bench/servicedesk.py                       # both backends
     .venv/bin/python bench/servicedesk.py --backend sqlite --tickets 200000
@@ -21,22 +21,17 @@ some escalated) — by raw bulk inserts, then measures:
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
-import os
 import random
-import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import ROOT, percentile, report, setup_django, teardown  # noqa: E402
+from bench._common import percentile, report, setup_django, teardown  # noqa: E402
 
 COMMUNITIES = 10
 HOUSES_PER_COMMUNITY = 1000
@@ -343,110 +338,39 @@ def time_report(community) -> list[dict]:
     ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def time_create(agent, house_ids: list[int], seconds: float = 15.0) -> list[dict]:
-    from django.db import connections
     from rest_framework.authtoken.models import Token
 
+    from bench import _http
+
     token = Token.objects.get_or_create(user=agent)[0].key
-    connections.close_all()
-    port = _free_port()
-    workers = 2 * (os.cpu_count() or 2)
-    env = dict(os.environ)
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "anju.wsgi:application",
-            f"--bind=127.0.0.1:{port}",
-            f"--workers={workers}",
-            "--log-level=warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        categories = ["electrical", "plumbing", "elevator", "facilities", "sanitation"]
+    categories = ["electrical", "plumbing", "elevator", "facilities", "sanitation"]
+    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
 
-        def body() -> str:
-            return json.dumps(
-                {
-                    "house": random.choice(house_ids),
-                    "type": "repair",
-                    "channel": "phone",
-                    "category": random.choice(categories),
-                    "urgency": "normal",
-                    "contact_name": "王先生",
-                    "contact_phone": "13900001111",
-                    "description": "客厅插座没电了，其他房间正常",
-                }
-            )
-
-        headers = {
-            "Authorization": f"Token {token}",
-            "Content-Type": "application/json",
+    def request() -> tuple[str, dict[str, str]]:
+        body = {
+            "house": random.choice(house_ids),
+            "type": "repair",
+            "channel": "phone",
+            "category": random.choice(categories),
+            "urgency": "normal",
+            "contact_name": "王先生",
+            "contact_phone": "13900001111",
+            "description": "客厅插座没电了，其他房间正常",
         }
-        done = []
-        errors = []
-        warm = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        for _ in range(workers * 2):
-            warm.request("POST", "/api/v1/tickets/", body(), headers)
-            warm.getresponse().read()
-        warm.close()
-        stop = time.perf_counter() + seconds
+        return json.dumps(body), headers
 
-        def client() -> None:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            while time.perf_counter() < stop:
-                t = time.perf_counter()
-                conn.request("POST", "/api/v1/tickets/", body(), headers)
-                response = conn.getresponse()
-                response.read()
-                if response.status == 201:
-                    done.append(time.perf_counter() - t)
-                else:
-                    errors.append(response.status)
-                    if response.will_close:
-                        conn.close()
-                        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            conn.close()
-
-        threads = [threading.Thread(target=client) for _ in range(8)]
-        began = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.perf_counter() - began
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-    rate = len(done) / elapsed
-    print(
-        f"#   created {len(done)} tickets in {elapsed:.1f} s with {workers} gunicorn "
-        f"workers, {len(errors)} errors {sorted(set(errors))}; latency p95 "
-        f"{percentile(done, 95) * 1000:.0f} ms",
-        flush=True,
-    )
+    with _http.gunicorn() as (port, pids):
+        load = _http.hammer(
+            port=port,
+            pids=pids,
+            path="/api/v1/tickets/",
+            request=request,
+            seconds=seconds,
+        )
+    print(load.describe("tickets created", _http.WORKERS), flush=True)
     return [
-        {
-            "name": "api_create_tickets_per_s",
-            "value": round(rate, 1),
-            "unit": "tickets/s",
-            "goal": f">= {GOAL_CREATE_PER_S}",
-            "ok": rate >= GOAL_CREATE_PER_S and not errors,
-        }
+        _http.figure("api_create_tickets_per_s", load, GOAL_CREATE_PER_S, "tickets/s")
     ]
 
 

@@ -925,12 +925,28 @@ def _issue_receipt(payment: Payment) -> Receipt:
 
 
 def _replay(existing: Payment, *, house: House, amount: Decimal) -> Payment:
-    """The same idempotency key again: the first payment, if the request matches it."""
+    """The same idempotency key again: the first payment, if the request matches it
+    (marked `replayed`, so an API can answer 200 instead of 201)."""
     if existing.house_id != house.pk or existing.amount != amount:
         raise Conflict(
             "该幂等键已用于另一笔收款", code="payment_idempotency_key_reused"
         )
+    existing.replayed = True
     return existing
+
+
+PAYABLE_FIELDS = (
+    "id",
+    "bill_id",
+    "house_id",
+    "amount",
+    "discount_amount",
+    "paid_amount",
+    "status",
+    "kind",
+    "period_start",
+    "due_date",
+)
 
 
 def _payable_lines(house: House, line_ids: Sequence[int] | None) -> list[BillLine]:
@@ -940,7 +956,11 @@ def _payable_lines(house: House, line_ids: Sequence[int] | None) -> list[BillLin
     if line_ids is not None:
         lines = lines.filter(pk__in=line_ids)
     # One lock order for everybody (oldest first) so concurrent payments cannot deadlock.
-    locked = list(lines.select_for_update().order_by("period_start", "id"))
+    # Only what allocation reads and writes (and `save` looks at): a house may owe
+    # dozens of lines, and building whole rows was half the cost of a payment.
+    locked = list(
+        lines.select_for_update().only(*PAYABLE_FIELDS).order_by("period_start", "id")
+    )
     if line_ids is not None and len(locked) != len(set(line_ids)):
         raise ValidationFailed(
             "所选明细不存在、不属于该房屋或已缴清",
@@ -1001,14 +1021,11 @@ def payment_record_authorized(
         raise ValidationFailed(
             "缺少幂等键", fields={"idempotency_key": ["须为1-80个字符"]}
         )
-    existing = Payment.objects.filter(
-        company_id=community.company_id, idempotency_key=key
-    ).first()
-    if existing is not None:
-        return _replay(existing, house=house, amount=value)
     try:
         with transaction.atomic():
-            # The unique key makes a concurrent twin wait here, then fail.
+            # The unique key refuses a replay (or makes a concurrent twin wait here,
+            # then fail): the first payment is looked up only then, so the usual new
+            # payment costs no extra query.
             payment = Payment.objects.create(
                 company_id=community.company_id,
                 community=community,

@@ -188,4 +188,6 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        return self.queryset.model.objects.visible_to(user, "view")
+        # the declared queryset's select_related/only are kept (e.g. a house with its
+        # community, read by the caller next)
+        return self.queryset.all().visible_to(user, "view")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from functools import lru_cache
 
 import chinese_calendar
 
@@ -53,6 +54,14 @@ def day_kind(day: date, overrides: dict[date, str] | None = None) -> str:
         entry = overrides.get(day)
     if entry:
         return entry
+    return _official_kind(day)
+
+
+@lru_cache(maxsize=4096)
+def _official_kind(day: date) -> str:
+    """The package's answer for one date: fixed data, so kept per process (the package
+    scans its whole holiday table on every call, about 0.1 ms, and a due-time
+    computation asks for a dozen days)."""
     if PACKAGE_FIRST_YEAR <= day.year <= PACKAGE_LAST_YEAR:
         if chinese_calendar.is_workday(day):
             return DayKind.WORKDAY

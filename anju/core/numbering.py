@@ -20,7 +20,8 @@ def next_value(*, company_id: int, key: str) -> int:
         f"ON CONFLICT (company_id, key) DO UPDATE SET value = {table}.value + 1 "
         "RETURNING value"
     )
-    with transaction.atomic(), connection.cursor() as cur:
+    # one statement: no savepoint needed inside the caller's transaction
+    with transaction.atomic(savepoint=False), connection.cursor() as cur:
         cur.execute(sql, [company_id, key])
         return int(cur.fetchone()[0])
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from anju.core.api import ScopedPrimaryKeyRelatedField
+from anju.core.api import CachedFieldsMixin, ScopedPrimaryKeyRelatedField
 from anju.estates.models import House
 
 from ..choices import Channel
@@ -65,14 +65,14 @@ class BillSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AllocationSerializer(serializers.ModelSerializer):
+class AllocationSerializer(CachedFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = PaymentAllocation
         fields = ["payment", "line", "amount", "from_credit"]
         read_only_fields = fields
 
 
-class PaymentSerializer(serializers.ModelSerializer):
+class PaymentSerializer(CachedFieldsMixin, serializers.ModelSerializer):
     allocations = AllocationSerializer(many=True, read_only=True)
     receipt_number = serializers.CharField(source="receipt.number", read_only=True)
     amount_in_words = serializers.CharField(
@@ -101,7 +101,9 @@ class PaymentSerializer(serializers.ModelSerializer):
 class PaymentCreateSerializer(serializers.Serializer):
     """A payment to record; the Idempotency-Key header names the request."""
 
-    house = ScopedPrimaryKeyRelatedField(queryset=House.objects.all())
+    house = ScopedPrimaryKeyRelatedField(
+        queryset=House.objects.select_related("community")
+    )
     amount = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=Decimal("0.01")
     )

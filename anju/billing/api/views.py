@@ -95,9 +95,6 @@ class PaymentViewSet(
         )
         data.is_valid(raise_exception=True)
         house = data.validated_data["house"]
-        replay = Payment.objects.filter(
-            company_id=house.community.company_id, idempotency_key=key
-        ).exists()
         payment = services.payment_record(
             community=house.community,
             house=house,
@@ -107,7 +104,11 @@ class PaymentViewSet(
             actor=request.user,
             line_ids=data.validated_data.get("line_ids"),
         )
-        payment = self.get_queryset().get(pk=payment.pk)
+        replay = getattr(payment, "replayed", False)
+        if replay:
+            payment = self.get_queryset().get(pk=payment.pk)
+        # A new payment is answered as written (its receipt is on it already); only its
+        # allocations are read back.
         return Response(
             s.PaymentSerializer(payment).data,
             status=status.HTTP_200_OK if replay else status.HTTP_201_CREATED,

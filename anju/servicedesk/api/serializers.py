@@ -186,7 +186,9 @@ class TicketCreateSerializer(serializers.Serializer):
         queryset=Community.objects.all(), required=False
     )
     house = ScopedPrimaryKeyRelatedField(
-        queryset=House.objects.all(), required=False, allow_null=True
+        queryset=House.objects.select_related("community"),
+        required=False,
+        allow_null=True,
     )
     reporter = ScopedPrimaryKeyRelatedField(
         queryset=Person.objects.all(), required=False, allow_null=True
