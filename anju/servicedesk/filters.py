@@ -7,6 +7,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.widgets import QuickSelect
+
 from .choices import Category, Status, TicketType, Urgency
 from .models import Ticket
 
@@ -16,16 +18,28 @@ class TicketFilter(django_filters.FilterSet):
     number/text search."""
 
     type = django_filters.ChoiceFilter(
-        choices=TicketType.choices, label=_("类型"), empty_label=_("全部类型")
+        choices=TicketType.choices,
+        label=_("类型"),
+        empty_label=_("全部类型"),
+        widget=QuickSelect,
     )
     category = django_filters.ChoiceFilter(
-        choices=Category.choices, label=_("类别"), empty_label=_("全部类别")
+        choices=Category.choices,
+        label=_("类别"),
+        empty_label=_("全部类别"),
+        widget=QuickSelect,
     )
     urgency = django_filters.ChoiceFilter(
-        choices=Urgency.choices, label=_("紧急程度"), empty_label=_("全部紧急程度")
+        choices=Urgency.choices,
+        label=_("紧急程度"),
+        empty_label=_("全部紧急程度"),
+        widget=QuickSelect,
     )
     status = django_filters.ChoiceFilter(
-        choices=Status.choices, label=_("状态"), empty_label=_("全部状态")
+        choices=Status.choices,
+        label=_("状态"),
+        empty_label=_("全部状态"),
+        widget=QuickSelect,
     )
     created_after = django_filters.IsoDateTimeFilter(
         field_name="created_at", lookup_expr="gte", label=_("登记时间起")

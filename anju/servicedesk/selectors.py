@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -51,6 +51,27 @@ def overdue_q(now: datetime) -> Q:
     )
 
 
+# Every work queue (all but ALL) holds only open or resolved tickets.
+WORK_STATUSES = (*OPEN_STATUSES, Status.RESOLVED)
+
+
+def _queue_q(queue: str, user: Any, now: datetime) -> Q:
+    """The condition of a queue (ALL: none)."""
+    if queue == Queue.UNASSIGNED:
+        return Q(status__in=(Status.NEW, Status.ACCEPTED), assignee__isnull=True)
+    if queue == Queue.MINE:
+        return Q(assignee=user, status__in=WORK_STATUSES)
+    if queue == Queue.TEAM:
+        return Q(status__in=OPEN_STATUSES, assignee__isnull=False) & ~Q(assignee=user)
+    if queue == Queue.OVERDUE:
+        return overdue_q(now)
+    if queue == Queue.AWAITING_VISIT:
+        return Q(status=Status.RESOLVED)
+    if queue == Queue.ESCALATED:
+        return Q(escalated=True, status__in=WORK_STATUSES)
+    return Q()
+
+
 def ticket_queue(
     *,
     user: Any,
@@ -59,22 +80,29 @@ def ticket_queue(
     now: datetime | None = None,
 ) -> QuerySet[Ticket]:
     """One of the workbench queues, scoped to what the user may see."""
-    qs = Ticket.objects.visible_to(user).in_community(community_id)
-    if queue == Queue.UNASSIGNED:
-        qs = qs.filter(status__in=(Status.NEW, Status.ACCEPTED), assignee__isnull=True)
-    elif queue == Queue.MINE:
-        qs = qs.filter(assignee=user, status__in=(*OPEN_STATUSES, Status.RESOLVED))
-    elif queue == Queue.TEAM:
-        qs = qs.filter(status__in=OPEN_STATUSES, assignee__isnull=False).exclude(
-            assignee=user
-        )
-    elif queue == Queue.OVERDUE:
-        qs = qs.filter(overdue_q(now or timezone.now()))
-    elif queue == Queue.AWAITING_VISIT:
-        qs = qs.filter(status=Status.RESOLVED).order_by("visit_due_at", "id")
-    elif queue == Queue.ESCALATED:
-        qs = qs.filter(escalated=True, status__in=(*OPEN_STATUSES, Status.RESOLVED))
+    qs = (
+        Ticket.objects.visible_to(user)
+        .in_community(community_id)
+        .filter(_queue_q(queue, user, now or timezone.now()))
+    )
+    if queue == Queue.AWAITING_VISIT:
+        qs = qs.order_by("visit_due_at", "id")
     return qs.select_related("community", "house", "assignee")
+
+
+def queue_counts(
+    *, user: Any, community_id: int | None = None, now: datetime | None = None
+) -> dict[str, int]:
+    """The size of every work queue in one pass over the open and resolved tickets
+    (the backlog, reached through the status index), instead of a count per tab."""
+    now = now or timezone.now()
+    work = [q for q in QUEUE_LABELS if q != Queue.ALL]
+    return (
+        Ticket.objects.visible_to(user)
+        .in_community(community_id)
+        .filter(status__in=WORK_STATUSES)
+        .aggregate(**{q: Count("pk", filter=_queue_q(q, user, now)) for q in work})
+    )
 
 
 def ticket_get(*, user: Any, pk: int) -> Ticket:

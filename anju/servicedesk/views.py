@@ -100,12 +100,19 @@ def workbench(request: HttpRequest) -> HttpResponse:
     if queue not in selectors.QUEUE_LABELS:
         queue = selectors.Queue.ALL
     now = timezone.now()
+    counts = selectors.queue_counts(user=user, community_id=cid, now=now)
     tabs = []
     for code, label in selectors.QUEUE_LABELS.items():
-        count, capped = capped_count(
-            selectors.ticket_queue(user=user, queue=code, community_id=cid, now=now),
-            TAB_COUNT_CAP,
-        )
+        if code in counts:
+            count, capped = (
+                min(counts[code], TAB_COUNT_CAP),
+                counts[code] > TAB_COUNT_CAP,
+            )
+        else:  # the whole history: counted up to the cap only
+            count, capped = capped_count(
+                selectors.ticket_queue(user=user, queue=code, community_id=cid),
+                TAB_COUNT_CAP,
+            )
         tabs.append({"code": code, "label": label, "count": count, "capped": capped})
     base = selectors.ticket_queue(user=user, queue=queue, community_id=cid, now=now)
     ticket_filter = TicketFilter(request.GET, queryset=base, request=request)

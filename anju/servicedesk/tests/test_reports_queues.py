@@ -9,7 +9,7 @@ from anju.servicedesk.breaches import scan_breaches
 from anju.servicedesk.choices import Category, TicketType, Urgency, VisitMethod
 from anju.servicedesk.models import Ticket
 from anju.servicedesk.reports import servicedesk_report
-from anju.servicedesk.selectors import Queue, ticket_queue
+from anju.servicedesk.selectors import QUEUE_LABELS, Queue, queue_counts, ticket_queue
 
 from .factories import make_ticket
 
@@ -44,6 +44,11 @@ def test_queues_split_the_work(agent, technician, outsider, house):
     assert q(Queue.AWAITING_VISIT) == {visit.pk}
     assert q(Queue.OVERDUE) == {late.pk}
     assert q(Queue.ALL, outsider) == set()
+    # the tab counts (one aggregate) agree with every queue's own list
+    counts = queue_counts(user=agent)
+    assert counts == {name: len(q(name)) for name in QUEUE_LABELS if name != Queue.ALL}
+    assert counts[Queue.UNASSIGNED] == 2
+    assert set(queue_counts(user=outsider).values()) == {0}
 
 
 def test_queue_query_count_is_constant(agent, house, django_assert_num_queries):

@@ -129,12 +129,12 @@ def test_workbench_query_count_is_constant(
     for _ in range(3):
         _assigned(agent, house, technician)
     client.get(url, {"queue": "all"})  # warm the session and caches
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(10):
         client.get(url, {"queue": "all"})
     for _ in range(12):
         _assigned(agent, house, technician)
     # when / then the same number of queries for 15 rows
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(10):
         response = client.get(url, {"queue": "all"})
     assert len(response.context["page"]) == 15
 
