@@ -105,14 +105,16 @@ def _first_message(fields: Any) -> str:
 
 
 class CachedFieldsMixin:
-    """A read-only ModelSerializer whose fields are built once per class.
+    """A serializer whose fields are built once per class.
 
     DRF rebuilds every field from the model on each instantiation (and deep-copies
     declared ones); for a wide model that is most of the cost of serialising one
-    object (a created ticket). The prototype is never bound; each serializer gets a
-    shallow copy of each field, which `bind` then gives its own name and parent.
-    For output only: not for serializers that validate input or whose fields depend
-    on the instance or the request."""
+    object (a created ticket), and for an input serializer the deep copies were a
+    quarter of validating one. The prototype is never bound; each serializer gets a
+    shallow copy of each field, which `bind` then gives its own name and parent (the
+    request reaches a field through that parent, at validation time).
+    Only for serializers whose fields are fixed at class definition: not when fields
+    are added, removed or configured per instance or per request."""
 
     def get_fields(self):  # type: ignore[no-untyped-def]
         cls = type(self)

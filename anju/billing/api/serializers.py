@@ -98,7 +98,7 @@ class PaymentSerializer(CachedFieldsMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PaymentCreateSerializer(serializers.Serializer):
+class PaymentCreateSerializer(CachedFieldsMixin, serializers.Serializer):
     """A payment to record; the Idempotency-Key header names the request."""
 
     house = ScopedPrimaryKeyRelatedField(

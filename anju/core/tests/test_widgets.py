@@ -8,7 +8,12 @@ from django import forms
 
 from anju.core.widgets import QuickSelect
 
-CHOICES = [("", "全部类别"), ("plumbing", "给排水"), ("elevator", "电梯"), ("a&b", "<x>")]
+CHOICES = [
+    ("", "全部类别"),
+    ("plumbing", "给排水"),
+    ("elevator", "电梯"),
+    ("a&b", "<x>"),
+]
 
 
 def _options(html: str) -> list[tuple[str, bool, str]]:

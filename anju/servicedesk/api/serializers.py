@@ -179,7 +179,7 @@ class TicketDetailSerializer(TicketSerializer):
         return TicketEventSerializer(events, many=True).data  # type: ignore[return-value]
 
 
-class TicketCreateSerializer(serializers.Serializer):
+class TicketCreateSerializer(CachedFieldsMixin, serializers.Serializer):
     """Staff give the community (or a house); owners give one of their houses."""
 
     community = ScopedPrimaryKeyRelatedField(
