@@ -38,6 +38,7 @@ from anju.billing.services import (
     house_credit_balance,
     payment_reverse,
 )
+from anju.billing.settlement import daily_settlement
 from anju.core.errors import (
     Conflict,
     InvalidTransition,
@@ -47,7 +48,7 @@ from anju.core.errors import (
 )
 from anju.core.models import AuditEvent
 
-from .cashier import bill_month, charge, pay
+from .cashier import bill_month, charge, local, pay
 from .factories import property_fee
 
 
@@ -520,3 +521,190 @@ def test_twenty_concurrent_approvals_never_refund_more_than_the_credit(
     assert len(set(Receipt.objects.values_list("number", flat=True))) == (
         Receipt.objects.count()
     )
+
+
+# --- 日结 and finance reports ---------------------------------------------------------
+
+
+def _approve(refund, manager, at):
+    """Approve and date the refund (the approval's own moment is `now`)."""
+    refund = refund_decide(refund=refund, actor=manager, approve=True)
+    Payment.objects.filter(pk=refund.refund_payment_id).update(received_at=at)
+    return refund
+
+
+DAY = date(2026, 3, 2)
+
+
+def test_a_refund_is_money_out_on_the_cashiers_settlement(
+    community, finance, manager, house, client
+):
+    # given on 2 March finance takes 800.00 in cash for January's 300.00 (500.00
+    # credit), asks to give 200.00 of it back in cash, and the manager approves
+    property_fee(community)
+    bill_month(community, finance, 2026, 1)
+    paid = pay(house, finance, "800.00", "k-1", "cash", at=local(DAY, 9))
+    refund = _approve(ask(finance, "200.00", payment=paid), manager, local(DAY, 15))
+    # when finance settles the day
+    s = daily_settlement(community=community, day=DAY, cashier=finance)
+    # then the refund is given back in cash: the drawer holds 600.00
+    cash = next(c for c in s.channels if c.channel == "cash")
+    assert (cash.receipts, cash.reversals, cash.refunds, cash.net) == (
+        Decimal("800.00"),
+        Decimal("0.00"),
+        Decimal("-200.00"),
+        Decimal("600.00"),
+    )
+    assert (cash.count, cash.refund_count) == (1, 1)
+    assert (s.refunds, s.net, s.cash_expected) == (
+        Decimal("-200.00"),
+        Decimal("600.00"),
+        Decimal("600.00"),
+    )
+    # and its voucher is one of the day's receipts, and the day balances
+    voucher = refund.refund_payment.receipt
+    assert [r.number for r in s.receipts] == [paid.receipt.number, voucher.number]
+    assert s.receipt_count == 2
+    assert s.balanced
+    # and the manager who approved it has handed nothing out
+    assert daily_settlement(community=community, day=DAY, cashier=manager).net == 0
+    # and the page and the API say the same
+    client.force_login(finance)
+    page = client.get(f"/billing/settlement/?community={community.pk}&date={DAY}")
+    assert f"退款 原收据 {paid.receipt.number}" in page.content.decode()
+    body = client.get(
+        f"/api/v1/billing/settlement/?community={community.pk}&date={DAY}"
+    ).json()
+    assert (body["refunds"], body["cash_expected"]) == ("-200.00", "600.00")
+    assert body["receipts"][-1]["refund_of"] == paid.receipt.number
+
+
+def test_a_deposit_refund_balances_the_settlement_by_its_allocation(
+    community, finance, manager, house
+):
+    line = charge(house, finance, "2000.00", DAY, name="装修押金")
+    paid = pay(house, finance, "2000.00", "k-dep", "bank_transfer", at=local(DAY, 9))
+    _approve(
+        ask(finance, "2000.00", line=line, channel="bank_transfer"),
+        manager,
+        local(DAY, 16),
+    )
+    s = daily_settlement(community=community, day=DAY, cashier=finance)
+    transfer = next(c for c in s.channels if c.channel == "bank_transfer")
+    assert (transfer.receipts, transfer.refunds, transfer.net) == (
+        Decimal("2000.00"),
+        Decimal("-2000.00"),
+        Decimal("0.00"),
+    )
+    assert (s.payments_total, s.allocated_total, s.credit_total) == (
+        Decimal("0.00"),
+        Decimal("0.00"),
+        Decimal("0.00"),
+    )
+    assert s.balanced
+    assert paid.receipt.number == s.first_number
+
+
+@pytest.fixture
+def refunded(community, finance, manager, house):
+    """March 2026: the property fee (300.00) and a renovation deposit (2,000.00) are
+    billed; 800.00 cash on 10 March pays March and leaves 500.00 credit, the deposit is
+    paid by transfer on 12 March. April: 200.00 of the credit is refunded in cash on 3
+    April and 1,500.00 of the deposit by transfer on 5 April."""
+    property_fee(community)
+    bill_month(community, finance, 2026, 3)
+    deposit_line = charge(house, finance, "2000.00", date(2026, 3, 1), name="装修押金")
+    fee_line = BillLine.objects.get(house=house, kind=LineKind.PERIODIC)
+    cash = pay(house, finance, "800.00", "k-cash", "cash", line_ids=[fee_line.pk],
+               at=local(date(2026, 3, 10), 9))  # fmt: skip
+    pay(house, finance, "2000.00", "k-dep", "bank_transfer",
+        line_ids=[deposit_line.pk], at=local(date(2026, 3, 12), 9))  # fmt: skip
+    assert house_credit_balance(house) == Decimal("500.00")
+    _approve(ask(finance, "200.00", payment=cash), manager, local(date(2026, 4, 3), 9))
+    _approve(
+        ask(finance, "1500.00", line=deposit_line, channel="bank_transfer"),
+        manager,
+        local(date(2026, 4, 5), 9),
+    )
+    return house
+
+
+def _report(community, user, **period):
+    from anju.billing import finance as fin
+
+    return fin.finance_report(
+        user=user,
+        community=community,
+        communities=[community],
+        period=fin.period_for(year=2026, **period),
+        today=date(2026, 12, 31),
+    )
+
+
+def test_refunds_reduce_the_income_of_the_month_they_are_made_in(
+    refunded, community, finance
+):
+    # March keeps what came in: 2,800.00
+    march = _report(community, finance, month=3)
+    assert (march.income, march.refunded) == (Decimal("2800.00"), Decimal("0.00"))
+    # April's income is what went out: −1,700.00, per channel
+    april = _report(community, finance, month=4)
+    by = {
+        c.channel: (c.received, c.refunded, c.refund_count, c.net)
+        for c in april.channels
+    }
+    assert by["cash"] == (Decimal("0.00"), Decimal("-200.00"), 1, Decimal("-200.00"))
+    assert by["bank_transfer"] == (
+        Decimal("0.00"),
+        Decimal("-1500.00"),
+        1,
+        Decimal("-1500.00"),
+    )
+    assert (april.income, april.refunded) == (Decimal("-1700.00"), Decimal("-1700.00"))
+    # by fee item: the deposit given back, and (last row) the credit given back
+    assert [(f["label"], f["amount"]) for f in april.fee_items] == [
+        ("装修押金", Decimal("-1500.00")),
+        ("预收款（未冲抵账单）", Decimal("-200.00")),
+    ]
+    # the year: 1,100.00 kept — 300.00 property fee, 500.00 of the deposit, 300.00
+    # credit — and the items add up to the income
+    year = _report(community, finance)
+    assert year.income == Decimal("1100.00")
+    assert sorted((f["label"], f["amount"]) for f in year.fee_items) == [
+        ("物业费", Decimal("300.00")),
+        ("装修押金", Decimal("500.00")),
+        ("预收款（未冲抵账单）", Decimal("300.00")),
+    ]
+    assert sum(f["amount"] for f in year.fee_items) == year.income
+    # and the months' income adds up to the year's
+    assert sum((m.income for m in year.months), Decimal("0")) == Decimal("1100.00")
+
+
+def test_refunds_leave_the_collection_rate_of_the_month_as_it_was(
+    refunded, community, finance, client
+):
+    # March billed 2,300.00 (fee and deposit) and got all of it: giving back the
+    # deposit or credit later is money out, not a failure to collect
+    march = _report(community, finance, month=3).total
+    assert (march.billed, march.collected, march.collection_rate) == (
+        Decimal("2300.00"),
+        Decimal("2300.00"),
+        Decimal("100.0"),
+    )
+    april = _report(community, finance, month=4).total
+    assert (april.billed, april.arrears_start, april.recovered) == (
+        Decimal("0.00"),
+        Decimal("0.00"),
+        Decimal("0.00"),
+    )
+    # and the API and the page show the refunds
+    client.force_login(finance)
+    body = client.get(
+        f"/api/v1/billing/finance/?community={community.pk}&year=2026&month=4"
+    ).json()
+    assert (body["totals"]["refunded"], body["totals"]["net_income"]) == (
+        "-1700.00",
+        "-1700.00",
+    )
+    page = client.get(f"/billing/finance/?community={community.pk}&year=2026&month=4")
+    assert "-1700.00" in page.content.decode()
