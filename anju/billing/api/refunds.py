@@ -76,7 +76,7 @@ class RefundSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RefundRequestSerializer(serializers.Serializer):
+class RefundCreateSerializer(serializers.Serializer):
     """A refund of a payment's prepayment credit (`payment`) or of a paid one-off line
     such as a deposit (`line`): exactly one of the two."""
 
@@ -142,7 +142,7 @@ class RefundViewSet(
         return super().list(request, *args, **kwargs)
 
     @extend_schema(
-        request=RefundRequestSerializer,
+        request=RefundCreateSerializer,
         parameters=[IDEMPOTENCY_HEADER],
         responses={
             201: RefundSerializer,
@@ -161,7 +161,7 @@ class RefundViewSet(
         "金额不超过可退金额（含待审批的申请）；经他人审批后才退款。",
     )
     def create(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
-        data = RefundRequestSerializer(data=request.data, context={"request": request})
+        data = RefundCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = data.validated_data
         key = request.headers.get("Idempotency-Key", "").strip()
