@@ -106,6 +106,11 @@ ROUTES: dict[str, str] = {
     "billing:discount_list": "billing.view",
     "billing:discount_decide": "billing.approve",
     "billing:compensations_apply": "billing.change",
+    # 退款: cashiers ask from the house page; 退款审批 read by billing.view, decided by
+    # managers (never their own request: the service decides)
+    "billing:house_refund": "billing.change",
+    "billing:refund_list": "billing.view",
+    "billing:refund_decide": "billing.approve",
     # 抄表: readings listed for billing.view; entered and imported with billing.change
     "billing:meter_list": "billing.view",
     "billing:meter_create": "billing.change",
@@ -232,6 +237,8 @@ ROUTES: dict[str, str] = {
     "billing-discount-list": "billing.view|owner",
     "billing-discount-decide": "billing.approve",
     "billing-compensations-apply": "billing.change",
+    "refund-list": "billing.view|owner",
+    "refund-decide": "billing.approve",
     "billing-finance": "billing.view",
     # online payment: providers call back unauthenticated; the signature is the check
     "billing_callback:wechat": PUBLIC,

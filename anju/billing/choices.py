@@ -39,6 +39,10 @@ class LineKind(models.TextChoices):
     PERIODIC = "periodic", _("周期费用")  # written by a billing run, one per period
     ONE_OFF = "one_off", _("一次性费用")
     REVERSAL = "reversal", _("冲销")  # negative twin of a voided line
+    # 退还: a negative line giving back (part of) a paid one-off line such as a
+    # deposit (`refund_of` → it), settled at once by a refund payment's negative
+    # allocation; the original line stays as it was (paid)
+    REFUND = "refund", _("退还")
     # 滞纳金: accrued on an overdue periodic/one-off line (`late_fee_of`), never on
     # another late fee; one per (line, accrued-through day)
     LATE_FEE = "late_fee", _("滞纳金")
@@ -86,6 +90,9 @@ class Channel(models.TextChoices):
 class PaymentKind(models.TextChoices):
     PAYMENT = "payment", _("收款")
     REVERSAL = "reversal", _("冲正")  # negative twin of a payment, references it
+    # money given back after a second person's approval (退款审批): negative, `refund_of`
+    # → the payment whose money goes back; several partial refunds per payment
+    REFUND = "refund", _("退款")
 
 
 class DiscountKind(models.TextChoices):
@@ -99,6 +106,30 @@ class DiscountStatus(models.TextChoices):
     REQUESTED = "requested", _("待审批")
     APPROVED = "approved", _("已批准")  # reduces the line; `approved_by` says who
     REJECTED = "rejected", _("已驳回")
+
+
+class RefundKind(models.TextChoices):
+    """What a refund (退款) gives back (anju.billing.refunds)."""
+
+    # from a payment's unallocated prepayment credit (an overpayment, a prepayment)
+    CREDIT = "credit", _("预收款退款")
+    # a paid one-off line (装修押金, a paid service) given back, whole or in part
+    LINE = "line", _("押金/一次性费用退还")
+
+
+class RefundStatus(models.TextChoices):
+    # asked for by a cashier; nothing is given back until another person approves
+    REQUESTED = "requested", _("待审批")
+    # approved: the refund payment, its receipt (退款凭证) and any 退还 line exist
+    APPROVED = "approved", _("已退款")
+    REJECTED = "rejected", _("已驳回")  # kept, with the reviewer's note
+
+
+# Channels that can only give money back to where it came from: a refund by one of
+# these must go back by the original payment's own channel. Cash and bank transfer
+# can always be used.
+REFUND_ORIGINAL_ONLY_CHANNELS = (Channel.POS, Channel.WECHAT, Channel.ALIPAY)
+REFUND_ANY_CHANNELS = (Channel.CASH, Channel.BANK_TRANSFER)
 
 
 class IncentiveKind(models.TextChoices):

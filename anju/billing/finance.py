@@ -9,7 +9,9 @@ community's calendar days):
   replacements do (a merged line in the month of its earliest original). Late fees
   are left out of both rates: they are charged afterwards for days already past, so
   counting them would change a closed month and penalise the same arrears twice (they
-  are income like any other charge).
+  are income like any other charge). 退还 lines (a deposit given back) are left out
+  too, with their allocations: the deposit was billed and collected; giving it back
+  is money out (income), not a failure to collect.
 - **collected for P** (当期实收) — what payments received up to the end of P settled on
   those lines (allocations; a payment made before P on a line of P counts, one made
   after P does not). Prepayment credit set against a line later (`from_credit`)
@@ -20,10 +22,11 @@ community's calendar days):
   payments received before P settled on them.
 - **recovered in P** (清欠金额) — what payments received in P (and credit set against
   them in P) settled on lines of earlier periods. **Arrears recovery rate (清欠率)** = recovered ÷ arrears at the start.
-- **income of P** (收入) — payments received in P, net of the reversals made in P (a
-  reversal reduces the period it happens in, never the period of the payment), per
-  channel and per fee item (what they settled, credit set against lines later
-  included; the part still held is prepayment credit, 预收款).
+- **income of P** (收入) — payments received in P, net of the reversals and refunds
+  made in P (a reversal or an approved refund reduces the period it happens in, never
+  the period of the payment), per channel and per fee item (what they settled, credit
+  set against lines later included; the part still held is prepayment credit, 预收款:
+  a refund of credit reduces that row, a deposit refund its fee item).
 
 Rates are percentages with one decimal, ROUND_HALF_UP; no rate (None) when there is
 nothing to divide by. Amounts are `Decimal`, each sum rounded once to the fen.
@@ -67,7 +70,7 @@ from anju.core.money import money
 from anju.estates.models import Building
 
 from . import aging
-from .choices import Channel, FeeKind, LineStatus, PaymentKind
+from .choices import Channel, FeeKind, LineKind, LineStatus, PaymentKind
 from .models import ZERO, BillLine, FeeItem, Payment, PaymentAllocation
 from .periods import add_months, month_end
 
@@ -294,10 +297,13 @@ def _bucket(path: str, bounds: list[Any]) -> Case:
 def _rate_lines() -> QuerySet[BillLine]:
     """Bill lines that count for the rates: the live charges (unpaid, partly paid or
     paid — not a voided line nor its reversal, not a line replaced by a split or
-    merge, whose replacements count instead), late fees left out."""
+    merge, whose replacements count instead), late fees and 退还 lines (deposits
+    given back) left out."""
     late = FeeItem.objects.filter(kind=FeeKind.LATE_FEE).values("pk")
-    return BillLine.objects.filter(status__in=LIVE_LINE_STATUSES).exclude(
-        fee_item_id__in=late
+    return (
+        BillLine.objects.filter(status__in=LIVE_LINE_STATUSES)
+        .exclude(fee_item_id__in=late)
+        .exclude(kind=LineKind.REFUND)
     )
 
 
@@ -357,6 +363,7 @@ def _sums(
             line__status__in=LIVE_LINE_STATUSES,
         )
         .exclude(line__fee_item_id__in=late)
+        .exclude(line__kind=LineKind.REFUND)
         .annotate(
             lb=_bucket("line__period_start", days),
             pb=_bucket("settled_at", moments),
@@ -517,12 +524,14 @@ class ChannelIncome:
     label: str
     received: Decimal = ZERO
     reversed: Decimal = ZERO  # negative
+    refunded: Decimal = ZERO  # negative: approved refunds paid out
     count: int = 0
     reversal_count: int = 0
+    refund_count: int = 0
 
     @property
     def net(self) -> Decimal:
-        return self.received + self.reversed
+        return self.received + self.reversed + self.refunded
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -530,9 +539,11 @@ class ChannelIncome:
             "label": self.label,
             "received": str(self.received),
             "reversed": str(self.reversed),
+            "refunded": str(self.refunded),
             "net": str(self.net),
             "count": self.count,
             "reversal_count": self.reversal_count,
+            "refund_count": self.refund_count,
         }
 
 
@@ -556,8 +567,10 @@ def income_by_channel(*, community_id: int, period: Period, tz: ZoneInfo) -> Inc
         .annotate(
             received=Sum("amount", filter=Q(kind=PaymentKind.PAYMENT)),
             reversed=Sum("amount", filter=Q(kind=PaymentKind.REVERSAL)),
+            refunded=Sum("amount", filter=Q(kind=PaymentKind.REFUND)),
             count=Count("pk", filter=Q(kind=PaymentKind.PAYMENT)),
             reversal_count=Count("pk", filter=Q(kind=PaymentKind.REVERSAL)),
+            refund_count=Count("pk", filter=Q(kind=PaymentKind.REFUND)),
             credit=Sum("credit_amount"),
         )
         .order_by()
@@ -569,11 +582,14 @@ def income_by_channel(*, community_id: int, period: Period, tz: ZoneInfo) -> Inc
         c = got[r["channel"]]
         received = money(r["received"] or ZERO)
         reversed_ = money(r["reversed"] or ZERO)
+        refunded = money(r["refunded"] or ZERO)
         c.received += received
         c.reversed += reversed_
+        c.refunded += refunded
         c.count += r["count"] or 0
         c.reversal_count += r["reversal_count"] or 0
-        by_month[r["b"]] = by_month.get(r["b"], ZERO) + received + reversed_
+        c.refund_count += r["refund_count"] or 0
+        by_month[r["b"]] = by_month.get(r["b"], ZERO) + received + reversed_ + refunded
         credit += money(r["credit"] or ZERO)
     return Income(channels=list(got.values()), by_month=by_month, credit=credit)
 
@@ -581,8 +597,9 @@ def income_by_channel(*, community_id: int, period: Period, tz: ZoneInfo) -> Inc
 def income_by_fee_item(
     *, community_id: int, period: Period, tz: ZoneInfo, credit: Decimal
 ) -> list[dict[str, Any]]:
-    """What the period's payments (less its reversals) settled per fee item, largest
-    first, and a last row for the prepayment credit (the part no line took)."""
+    """What the period's payments (less its reversals and refunds) settled per fee
+    item, largest first, and a last row for the prepayment credit (the part no line
+    took)."""
     rows = (
         PaymentAllocation.objects.filter(
             payment__community_id=community_id,
@@ -638,6 +655,10 @@ class FinanceReport:
     @property
     def reversed(self) -> Decimal:
         return sum((c.reversed for c in self.channels), ZERO)
+
+    @property
+    def refunded(self) -> Decimal:
+        return sum((c.refunded for c in self.channels), ZERO)
 
 
 def dunning_effectiveness(
@@ -720,6 +741,7 @@ def summary_pairs(r: FinanceReport) -> list[tuple[str, Any]]:
         (_("清欠率"), pct_text(t.recovery_rate)),
         (_("收款合计"), r.received),
         (_("冲正合计"), r.reversed),
+        (_("退款合计"), r.refunded),
         (_("净收入"), r.income),
         (_("其中预收款"), r.credit),
         (_("欠费合计（截至 %(d)s）") % {"d": r.as_of.isoformat()}, r.aging["total"]),
@@ -743,6 +765,7 @@ def as_json(r: FinanceReport) -> dict[str, Any]:
             **r.total.as_dict(),
             "received": str(r.received),
             "reversed": str(r.reversed),
+            "refunded": str(r.refunded),
             "net_income": str(r.income),
             "credit": str(r.credit),
         },
@@ -834,12 +857,34 @@ def workbook(r: FinanceReport) -> bytes:
     items.append([_("合计"), r.income])
     items.column_dimensions["A"].width = 22
     chans = book.create_sheet(_("按收款方式"))
-    chans.append([_("收款方式"), _("收款"), _("笔数"), _("冲正"), _("笔数"), _("净额")])
+    chans.append(
+        [
+            _("收款方式"),
+            _("收款"),
+            _("笔数"),
+            _("冲正"),
+            _("笔数"),
+            _("退款"),
+            _("笔数"),
+            _("净额"),
+        ]
+    )
     for c in r.channels:
         chans.append(
-            [c.label, c.received, c.count, c.reversed, c.reversal_count, c.net]
+            [
+                c.label,
+                c.received,
+                c.count,
+                c.reversed,
+                c.reversal_count,
+                c.refunded,
+                c.refund_count,
+                c.net,
+            ]
         )
-    chans.append([_("合计"), r.received, None, r.reversed, None, r.income])
+    chans.append(
+        [_("合计"), r.received, None, r.reversed, None, r.refunded, None, r.income]
+    )
     chans.column_dimensions["A"].width = 14
     ages = book.create_sheet(_("欠费账龄"))
     ages.append([_("账龄"), _("欠费金额")])

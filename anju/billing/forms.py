@@ -231,6 +231,49 @@ class DiscountRequestForm(forms.Form):
         self.fields["line"].choices = list(line_choices)
 
 
+class RefundRequestForm(forms.Form):
+    """申请退款: of a payment's prepayment credit or of a paid deposit; it waits for a
+    manager's approval (退款审批) before any money goes back."""
+
+    target = forms.ChoiceField(
+        label=_("退哪一笔"),
+        error_messages={
+            "required": _("请选择要退的预收款或押金"),
+            "invalid_choice": _("该笔已不可退款，请刷新页面后重选"),
+        },
+    )
+    amount = forms.DecimalField(
+        label=_("退款金额（元）"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        error_messages={
+            "required": _("请填写退款金额"),
+            "invalid": _("请填写正确的金额，如 300.00"),
+            "min_value": _("退款金额须大于0"),
+            "max_decimal_places": _("金额最多两位小数"),
+        },
+    )
+    channel = forms.ChoiceField(
+        label=_("退款方式"),
+        choices=Channel.choices,
+        help_text=_("现金或银行转账；POS、微信、支付宝只能原路退回"),
+        error_messages={"invalid_choice": _("请选择有效的退款方式")},
+    )
+    reason = forms.CharField(
+        label=_("退款原因"),
+        max_length=200,
+        error_messages={"required": _("请填写退款原因")},
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80)
+
+    def __init__(self, *args, target_choices=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = list(target_choices)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", new_idempotency_key())
+
+
 class DecideForm(forms.Form):
     note = forms.CharField(label=_("审批意见"), max_length=200, required=False)
 

@@ -34,6 +34,8 @@ from .choices import (
     PaymentKind,
     PayProvider,
     PrepaymentSource,
+    RefundKind,
+    RefundStatus,
     RunStatus,
 )
 
@@ -441,6 +443,17 @@ class BillLine(AppendOnly):
     # A replacement's late fees start after the days already charged on the lines it
     # replaces (the latest late fee of any of them), never charging a day twice.
     late_fees_through = models.DateField(_("滞纳金已计至"), null=True, blank=True)
+    # 退还 (kind `refund`): the paid one-off line this negative line gives back (part
+    # of). The original is never edited; its refunds are these lines.
+    refund_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="refund_lines",
+        db_index=False,  # a partial index below: almost every line has none
+        verbose_name=_("退还原明细"),
+    )
     created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
 
     scope_community = "bill__community"
@@ -457,8 +470,15 @@ class BillLine(AppendOnly):
                 condition=Q(kind="periodic") & Q(replacement_of__isnull=True),
                 name="bill_line_house_item_period_unique",
             ),
+            # Only a 退还 line is settled by a negative amount (its refund payment).
             models.CheckConstraint(
-                condition=Q(paid_amount__gte=0), name="bill_line_paid_nonnegative"
+                condition=Q(paid_amount__gte=0) | Q(kind="refund"),
+                name="bill_line_paid_nonnegative",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="refund")
+                | (Q(amount__lt=0) & Q(refund_of__isnull=False)),
+                name="bill_line_refund_references_original",
             ),
             # A late fee is accrued once per line and accrued-through day.
             models.UniqueConstraint(
@@ -473,6 +493,11 @@ class BillLine(AppendOnly):
                 fields=["house", "due_date"],
                 condition=Q(status__in=["unpaid", "partial"]),
                 name="bill_line_open_idx",
+            ),
+            models.Index(
+                fields=["refund_of"],
+                condition=Q(refund_of__isnull=False),
+                name="bill_line_refund_of_idx",
             ),
         ]
         verbose_name = _("账单明细")
@@ -808,6 +833,16 @@ class Payment(AppendOnly):
         related_name="reversed_by",
         verbose_name=_("冲正原收款"),
     )
+    # A refund (退款): the payment whose money it gives back (its credit, or what it
+    # paid on a one-off line). A payment may be refunded in several parts.
+    refund_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="refunds",
+        verbose_name=_("退款原收款"),
+    )
     reason = models.CharField(_("说明"), max_length=200, blank=True)
 
     scope_community = "community"
@@ -821,9 +856,32 @@ class Payment(AppendOnly):
                 name="payment_idempotency_key_unique",
             ),
             models.CheckConstraint(
-                condition=(Q(kind="payment") & Q(amount__gt=0))
-                | (Q(kind="reversal") & Q(amount__lt=0) & Q(reversal_of__isnull=False)),
+                condition=(
+                    Q(kind="payment")
+                    & Q(amount__gt=0)
+                    & Q(reversal_of__isnull=True)
+                    & Q(refund_of__isnull=True)
+                )
+                | (
+                    Q(kind="reversal")
+                    & Q(amount__lt=0)
+                    & Q(reversal_of__isnull=False)
+                    & Q(refund_of__isnull=True)
+                )
+                | (
+                    Q(kind="refund")
+                    & Q(amount__lt=0)
+                    & Q(refund_of__isnull=False)
+                    & Q(reversal_of__isnull=True)
+                ),
                 name="payment_amount_sign",
+            ),
+            # A refund gives back money no line holds (credit) or what it paid on a
+            # line (an allocation): never more credit than its own amount.
+            models.CheckConstraint(
+                condition=~Q(kind="refund")
+                | (Q(credit_amount__lte=0) & Q(credit_amount__gte=models.F("amount"))),
+                name="payment_refund_credit_range",
             ),
         ]
         verbose_name = _("收款")
@@ -1097,3 +1155,146 @@ class Prepayment(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.house_id} {self.period_start}~{self.period_end} {self.net}"
+
+
+class Refund(AppendOnly):
+    """退款申请: money given back to an owner, asked for by a cashier and approved (or
+    rejected) by another person with `billing.approve`.
+
+    A refund gives back the unallocated prepayment credit of one payment (`kind`
+    credit), or (part of) a paid one-off line such as a renovation deposit (`kind`
+    line, `line` → it; `payment` → the payment that paid it). Approving writes the
+    ledger rows in one transaction: the refund payment (negative, `refund_of` → the
+    original payment) with its receipt (退款凭证) and, for a line, the 退还 line and its
+    negative allocation. A rejected request stays, with the reviewer's note."""
+
+    community = models.ForeignKey(
+        "estates.Community",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("小区"),
+    )
+    house = models.ForeignKey(
+        "estates.House",
+        on_delete=models.PROTECT,
+        related_name="refunds",
+        verbose_name=_("房屋"),
+    )
+    kind = models.CharField(_("退款类型"), max_length=10, choices=RefundKind.choices)
+    payment = models.ForeignKey(
+        Payment,
+        on_delete=models.PROTECT,
+        related_name="refund_requests",
+        verbose_name=_("原收款"),
+    )
+    line = models.ForeignKey(
+        BillLine,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="refund_requests",
+        verbose_name=_("退还明细"),
+    )
+    amount = money_field(_("退款金额"))
+    channel = models.CharField(_("退款方式"), max_length=20, choices=Channel.choices)
+    reason = models.CharField(_("退款原因"), max_length=200)
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=RefundStatus.choices,
+        default=RefundStatus.REQUESTED,
+    )
+    # The request's own key (a double submit of the form asks once); blank: none.
+    idempotency_key = models.CharField(_("幂等键"), max_length=80, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("申请人"),
+    )
+    created_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("审批人"),
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.CharField(_("审批意见"), max_length=200, blank=True)
+    refund_payment = models.OneToOneField(
+        Payment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="refund_request",
+        verbose_name=_("退款记录"),
+    )
+    refund_line = models.OneToOneField(
+        BillLine,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("退还明细行"),
+    )
+
+    scope_community = "community"
+    scope_owner_house = "house"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="refund_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="credit") & Q(line__isnull=True))
+                | (Q(kind="line") & Q(line__isnull=False)),
+                name="refund_kind_target",
+            ),
+            # requested: undecided; approved: who and the ledger rows; rejected: who,
+            # and nothing written.
+            models.CheckConstraint(
+                condition=(
+                    Q(status="requested")
+                    & Q(decided_by__isnull=True)
+                    & Q(refund_payment__isnull=True)
+                )
+                | (
+                    Q(status="approved")
+                    & Q(decided_by__isnull=False)
+                    & Q(refund_payment__isnull=False)
+                )
+                | (
+                    Q(status="rejected")
+                    & Q(decided_by__isnull=False)
+                    & Q(refund_payment__isnull=True)
+                ),
+                name="refund_status_decision",
+            ),
+            # Nobody reviews their own request (the service says so first).
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True)
+                | ~Q(decided_by=models.F("created_by")),
+                name="refund_second_person",
+            ),
+            models.UniqueConstraint(
+                fields=["community", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="refund_idempotency_key_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["community", "created_at"],
+                condition=Q(status="requested"),
+                name="refund_requested_idx",
+            ),
+        ]
+        verbose_name = _("退款申请")
+        verbose_name_plural = _("退款申请")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount}"

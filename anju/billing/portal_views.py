@@ -22,8 +22,15 @@ from anju.estates.models import House
 from anju.servicedesk.portal_views import owner_only
 
 from . import online
-from .choices import IntentPurpose, IntentStatus, LineKind, LineStatus, PayProvider
-from .models import ZERO, BillLine, Payment, PaymentIntent, Receipt
+from .choices import (
+    IntentPurpose,
+    IntentStatus,
+    LineKind,
+    LineStatus,
+    PayProvider,
+    RefundStatus,
+)
+from .models import ZERO, BillLine, Payment, PaymentIntent, Receipt, Refund
 
 LIST_LIMIT = 100
 
@@ -240,13 +247,24 @@ def sandbox_pay(request: HttpRequest, pk: int) -> HttpResponse:
 @owner_only
 @require_GET
 def payment_list(request: HttpRequest) -> HttpResponse:
-    """缴费记录: payments (and reversals) of my houses, newest first."""
+    """缴费记录: payments, reversals and refunds of my houses, newest first, and the
+    refunds asked for that wait for approval (退款审批中)."""
     payments = list(
         Payment.objects.visible_to(request.user)
-        .select_related("house", "receipt")
+        .select_related("house", "receipt", "refund_of__receipt")
         .order_by("-received_at", "-id")[:LIST_LIMIT]
     )
-    return render(request, "billing/portal/payments.html", {"payments": payments})
+    waiting = list(
+        Refund.objects.visible_to(request.user)
+        .filter(status=RefundStatus.REQUESTED)
+        .select_related("house")
+        .order_by("-created_at", "-id")[:LIST_LIMIT]
+    )
+    return render(
+        request,
+        "billing/portal/payments.html",
+        {"payments": payments, "waiting_refunds": waiting},
+    )
 
 
 def receipt_pdf_url(request: HttpRequest, receipt: Receipt) -> str:

@@ -4,7 +4,9 @@ Company letterhead, receipt number and date, payer and house, the bill lines the
 settled (item, period, amount) and any prepayment credit, the total in figures and in
 Chinese capitals (大写), the channel, the cashier and a box for the company seal
 (盖章处). A reversal prints as a red receipt with negative amounts that names the
-receipt it cancels and the reason.
+receipt it cancels and the reason; a refund as a red 退款凭证 that names the receipt
+whose money it gives back, the reason and who approved it, with a line for the owner
+who takes the money to sign (领款人).
 
 Only someone who may see the receipt gets it: staff with `billing.view` in its
 community, or an owner of its house. Printing is written to the audit log.
@@ -78,12 +80,14 @@ def _amount(value: Decimal, red: bool, style: str = "cell") -> Any:
     return Paragraph(escape(yuan(value)), look)
 
 
-def _seal_box(cashier: str) -> KeepTogether:
-    """收款人 on the left, the seal box (盖章处) on the right."""
-    cells = [
-        pdf.text(_("收款人（签字）：%(name)s") % {"name": cashier}),
-        pdf.text(_("盖章处") + "\n\n\n\n"),
-    ]
+def _seal_box(cashier: str, refund: bool = False) -> KeepTogether:
+    """收款人 (for a refund: 经办人 and 领款人) on the left, the seal box (盖章处) on the
+    right."""
+    if refund:
+        who = _("经办人：%(name)s") % {"name": cashier} + "\n\n" + _("领款人（签字）：")
+    else:
+        who = _("收款人（签字）：%(name)s") % {"name": cashier}
+    cells = [pdf.text(who), pdf.text(_("盖章处") + "\n\n\n\n")]
     table = Table(
         [cells],
         colWidths=[pdf.WIDTH * 0.55, pdf.WIDTH * 0.45],
@@ -103,10 +107,14 @@ def receipt_story(*, receipt: Receipt, printed_at: datetime) -> list[Any]:
     payment = receipt.payment
     community = receipt.community
     tz = ZoneInfo(community.timezone or "Asia/Shanghai")
+    refund = payment.kind == PaymentKind.REFUND
     reversal = payment.kind == PaymentKind.REVERSAL
+    red = reversal or refund
     heading = _("收据（红字冲正）") if reversal else _("收据")
+    if refund:
+        heading = _("退款凭证")
     story: list[Any] = [
-        _red_title(heading) if reversal else pdf.text(heading, "title"),
+        _red_title(heading) if red else pdf.text(heading, "title"),
         pdf.text(_("打印时间：%(when)s") % {"when": _when(printed_at, tz)}, "subtitle"),
     ]
     rows: list[list[tuple[str, Any]]] = [
@@ -119,8 +127,11 @@ def receipt_story(*, receipt: Receipt, printed_at: datetime) -> list[Any]:
             (_("房屋"), f"{community.name} {payment.house.number}"),
         ],
         [
-            (_("收款方式"), payment.get_channel_display()),
-            (_("收款员"), str(payment.received_by)),
+            (
+                _("退款方式") if refund else _("收款方式"),
+                payment.get_channel_display(),
+            ),
+            (_("经办人") if refund else _("收款员"), str(payment.received_by)),
         ],
     ]
     if reversal:
@@ -132,6 +143,21 @@ def receipt_story(*, receipt: Receipt, printed_at: datetime) -> list[Any]:
             ]
         )
         rows.append([(_("冲正原因"), payment.reason)])
+    if refund:
+        original = payment.refund_of
+        request = getattr(payment, "refund_request", None)
+        rows.append(
+            [
+                (_("原收据"), original.receipt.number),
+                (_("原收款日期"), _when(original.received_at, tz, "Y-m-d")),
+            ]
+        )
+        rows.append(
+            [
+                (_("退款原因"), payment.reason),
+                (_("审批人"), str(request.decided_by) if request else ""),
+            ]
+        )
     story.append(pdf.kv_table(rows))
     story.append(pdf.heading(_("收费明细")))
     lines = []
@@ -148,7 +174,7 @@ def receipt_story(*, receipt: Receipt, printed_at: datetime) -> list[Any]:
                 line.fee_item.name,
                 f"{line.period_start:%Y-%m-%d} ~ {line.period_end:%Y-%m-%d}",
                 line.description,
-                _amount(a.amount, reversal),
+                _amount(a.amount, red),
             ]
         )
     if credit:
@@ -156,8 +182,8 @@ def receipt_story(*, receipt: Receipt, printed_at: datetime) -> list[Any]:
             [
                 _("预收款"),
                 "",
-                _("未分配到账单的金额"),
-                _amount(credit, reversal),
+                _("退还预收款") if refund else _("未分配到账单的金额"),
+                _amount(credit, red),
             ]
         )
     story.append(
@@ -171,7 +197,7 @@ def receipt_story(*, receipt: Receipt, printed_at: datetime) -> list[Any]:
     story.append(
         pdf.kv_table(
             [
-                [(_("合计（小写）"), _amount(receipt.amount, reversal, "body"))],
+                [(_("合计（小写）"), _amount(receipt.amount, red, "body"))],
                 [
                     (
                         _("合计（大写）"),
@@ -182,7 +208,7 @@ def receipt_story(*, receipt: Receipt, printed_at: datetime) -> list[Any]:
             ]
         )
     )
-    story.append(_seal_box(str(payment.received_by)))
+    story.append(_seal_box(str(payment.received_by), refund=refund))
     return story
 
 
@@ -195,6 +221,8 @@ def receipt_pdf(*, actor: Any, receipt: Receipt) -> bytes:
             "payment__house",
             "payment__received_by",
             "payment__reversal_of__receipt",
+            "payment__refund_of__receipt",
+            "payment__refund_request__decided_by",
         )
         .filter(pk=receipt.pk)
         .first()
@@ -204,7 +232,8 @@ def receipt_pdf(*, actor: Any, receipt: Receipt) -> bytes:
     content = pdf.render(
         letterhead=found.community.company.name,
         story=receipt_story(receipt=found, printed_at=timezone.now()),
-        title=f"{_('收据')} {found.number}",
+        title=f"{_('退款凭证') if found.payment.kind == PaymentKind.REFUND else _('收据')}"
+        f" {found.number}",
         footer=found.community.name,
     )
     with transaction.atomic():

@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Sum
 from django.http import Http404
 
+from anju.core.money import money
 from anju.estates.choices import Relation
 from anju.estates.models import Community, House, HouseResident
 
-from .choices import OPEN_LINE_STATUSES, LineKind
+from .choices import OPEN_LINE_STATUSES, LineKind, PaymentKind
 from .models import (
     Bill,
     BillLine,
@@ -20,6 +21,7 @@ from .models import (
     DiscountLine,
     Payment,
     PaymentAllocation,
+    Refund,
 )
 from .periods import add_months, month_end
 
@@ -121,24 +123,71 @@ def house_bills(house: House, limit: int = 60) -> list[Bill]:
 
 
 def house_payments(house: House, limit: int = 60) -> list[Payment]:
-    """The house's payments and reversals, newest first, with receipts and lines."""
+    """The house's payments, reversals and refunds, newest first, with receipts and
+    lines; each payment knows whether it was reversed and how much of it was refunded
+    (`refunded`, positive)."""
     allocations = PaymentAllocation.objects.select_related("line__fee_item").order_by(
         "id"
     )
     payments = list(
         Payment.objects.filter(house=house)
-        .select_related("receipt", "received_by", "reversal_of__receipt")
+        .select_related(
+            "receipt",
+            "received_by",
+            "reversal_of__receipt",
+            "refund_of__receipt",
+            "refund_request__decided_by",
+        )
         .prefetch_related(Prefetch("allocations", queryset=allocations))
         .order_by("-received_at", "-id")[:limit]
     )
+    ids = [p.pk for p in payments]
     reversed_ids = set(
-        Payment.objects.filter(reversal_of__in=[p.pk for p in payments]).values_list(
+        Payment.objects.filter(reversal_of__in=ids).values_list(
             "reversal_of_id", flat=True
         )
     )
+    refunded = dict(
+        Payment.objects.filter(kind=PaymentKind.REFUND, refund_of__in=ids)
+        .values("refund_of_id")
+        .annotate(s=Sum("amount"))
+        .order_by()
+        .values_list("refund_of_id", "s")
+    )
     for p in payments:
         p.is_reversed = p.pk in reversed_ids
+        p.refunded = -money(refunded.get(p.pk) or 0)
     return payments
+
+
+def house_refunds(house: House, limit: int = 30) -> list[Refund]:
+    """The house's refund requests (waiting, approved, rejected), newest first."""
+    return list(
+        Refund.objects.filter(house=house)
+        .select_related(
+            "payment__receipt",
+            "line__fee_item",
+            "created_by",
+            "decided_by",
+            "refund_payment__receipt",
+        )
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def refund_queue(*, user: Any, community_id: int, status: str = "") -> QuerySet[Refund]:
+    """退款审批: a community's refund requests, newest first (`status` narrows)."""
+    qs = Refund.objects.visible_to(user).filter(community_id=community_id)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related(
+        "house",
+        "payment__receipt",
+        "line__fee_item",
+        "created_by",
+        "decided_by",
+        "refund_payment__receipt",
+    ).order_by("-created_at", "-id")
 
 
 def house_line_changes(house: House, limit: int = 20) -> list[BillLineChange]:

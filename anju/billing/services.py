@@ -1087,12 +1087,18 @@ def payment_reverse(*, payment: Payment, actor: Any, reason: str) -> Payment:
         raise ValidationFailed("请填写冲正原因", fields={"reason": ["请填写冲正原因"]})
     with transaction.atomic():
         original = Payment.objects.select_for_update().get(pk=payment.pk)
-        if original.kind == PaymentKind.REVERSAL:
+        if original.kind != PaymentKind.PAYMENT:
             raise InvalidTransition(
-                "冲正记录不能再冲正", code="payment_invalid_transition"
+                "冲正或退款记录不能再冲正", code="payment_invalid_transition"
             )
         if Payment.objects.filter(reversal_of=original).exists():
             raise InvalidTransition("该收款已冲正", code="payment_already_reversed")
+        if _has_refund(original):
+            # Money already given back would be given back twice.
+            raise InvalidTransition(
+                "该收款已有退款（或其缴纳的明细已退还），不能冲正",
+                code="payment_has_refund",
+            )
         reversal = Payment.objects.create(
             company_id=original.company_id,
             community_id=original.community_id,
@@ -1151,6 +1157,33 @@ def payment_reverse(*, payment: Payment, actor: Any, reason: str) -> Payment:
     return reversal
 
 
+def _has_refund(payment: Payment) -> bool:
+    """Whether money of this payment was given back: a refund of it, or a 退还 line of
+    a line it paid (a deposit paid by two payments is refunded against one)."""
+    if Payment.objects.filter(refund_of=payment).exists():
+        return True
+    paid_lines = PaymentAllocation.objects.filter(payment=payment).values("line_id")
+    return BillLine.objects.filter(
+        kind=LineKind.REFUND, refund_of_id__in=paid_lines
+    ).exists()
+
+
+def refunded_credit(payment_ids: Iterable[int]) -> dict[int, Decimal]:
+    """Prepayment credit already given back, per payment (refunds of its credit): a
+    refund row carries it as its own negative credit, the original keeps its figure."""
+    from django.db.models import Sum
+
+    rows = (
+        Payment.objects.filter(
+            kind=PaymentKind.REFUND, refund_of_id__in=list(payment_ids)
+        )
+        .values("refund_of_id")
+        .annotate(s=Sum("credit_amount"))
+        .order_by()
+    )
+    return {r["refund_of_id"]: -money(r["s"]) for r in rows if r["s"]}
+
+
 def house_credit_balance(house: House) -> Decimal:
     """Prepayment credit the house holds (overpayments less their reversals, less what
     was set against bills since)."""
@@ -1174,16 +1207,23 @@ class CreditApplied:
 
 def _credit_payments(house_id: int) -> list[Payment]:
     """The house's payments that still hold credit, oldest first, locked. A reversed
-    payment's credit is cancelled by its reversal and is left out."""
+    payment's credit is cancelled by its reversal and is left out; what refunds gave
+    back of a payment's credit is no longer there (`available_credit`)."""
     reversed_ids = Payment.objects.filter(
         house_id=house_id, reversal_of__isnull=False
     ).values("reversal_of_id")
-    return list(
+    payments = list(
         Payment.objects.select_for_update()
         .filter(house_id=house_id, kind=PaymentKind.PAYMENT, credit_amount__gt=0)
         .exclude(pk__in=reversed_ids)
         .order_by("received_at", "id")
     )
+    # Read after the locks: a refund approved meanwhile is seen (it locks the
+    # payment too, so it either committed before or waits for this transaction).
+    refunded = refunded_credit(p.pk for p in payments)
+    for p in payments:
+        p.available_credit = p.credit_amount - refunded.get(p.pk, ZERO)
+    return [p for p in payments if p.available_credit > 0]
 
 
 def _credit_apply(
@@ -1215,7 +1255,7 @@ def _credit_apply(
     for line in lines:
         taken = False
         while payment is not None and line.outstanding > 0:
-            take = min(payment.credit_amount, line.outstanding)
+            take = min(payment.available_credit, line.outstanding)
             result.allocations.append(
                 PaymentAllocation(
                     payment=payment,
@@ -1226,12 +1266,13 @@ def _credit_apply(
                 )
             )
             payment.credit_amount -= take
+            payment.available_credit -= take
             drawn[payment.pk] = payment
             line.paid_amount += take
             bill_delta[line.bill_id] += take
             result.total += take
             taken = True
-            if payment.credit_amount == 0:
+            if payment.available_credit == 0:
                 payment = next(queue, None)
         if taken:
             line.status = _line_status(line)

@@ -1,14 +1,15 @@
 """日结: the daily settlement of a cashier (or of a whole community) for one day.
 
-What the cashier hands over at the end of the day: the receipts issued, the reversals,
-the totals per channel, the cash that should be in the drawer, the number of receipts
+What the cashier hands over at the end of the day: the receipts issued, the reversals
+and the refunds (退款凭证), the totals per channel, the cash that should be in the drawer, the number of receipts
 and the first and last receipt numbers, and a reconciliation: the receipts add up to
 the payments, and the payments to what was allocated to bill lines plus what was kept
 as prepayment credit (平), else the differences are shown (不平).
 
 A day is the community's calendar day (its time zone); a payment belongs to the day
 and the cashier of its `received_at` / `received_by` (a reversal to whoever reversed
-it, on the day it was reversed).
+it, on the day it was reversed; a refund to the cashier who asked for it — who hands
+the money back — on the day it was approved).
 """
 
 from __future__ import annotations
@@ -40,12 +41,14 @@ class ChannelRow:
     label: str
     receipts: Decimal = ZERO  # payments taken (positive)
     reversals: Decimal = ZERO  # reversals given (negative)
+    refunds: Decimal = ZERO  # refunds paid out after approval (negative)
     count: int = 0
     reversal_count: int = 0
+    refund_count: int = 0
 
     @property
     def net(self) -> Decimal:
-        return self.receipts + self.reversals
+        return self.receipts + self.reversals + self.refunds
 
 
 @dataclass
@@ -74,12 +77,17 @@ class Settlement:
         return sum((c.reversals for c in self.channels), ZERO)
 
     @property
+    def refunds(self) -> Decimal:
+        return sum((c.refunds for c in self.channels), ZERO)
+
+    @property
     def net(self) -> Decimal:
-        return self.gross + self.reversals
+        return self.gross + self.reversals + self.refunds
 
     @property
     def cash_expected(self) -> Decimal:
-        """Cash that should be in the drawer: cash taken less cash given back."""
+        """Cash that should be in the drawer: cash taken less cash given back
+        (reversals and refunds)."""
         return next((c.net for c in self.channels if c.channel == Channel.CASH), ZERO)
 
     @property
@@ -128,8 +136,10 @@ def daily_settlement(
         for row in payments.values("channel").annotate(
             receipts=Sum("amount", filter=Q(kind=PaymentKind.PAYMENT)),
             reversals=Sum("amount", filter=Q(kind=PaymentKind.REVERSAL)),
+            refunds=Sum("amount", filter=Q(kind=PaymentKind.REFUND)),
             count=Count("pk", filter=Q(kind=PaymentKind.PAYMENT)),
             reversal_count=Count("pk", filter=Q(kind=PaymentKind.REVERSAL)),
+            refund_count=Count("pk", filter=Q(kind=PaymentKind.REFUND)),
         )
     }
     for code, label in Channel.choices:
@@ -140,8 +150,10 @@ def daily_settlement(
                 label=str(label),
                 receipts=money(row.get("receipts") or ZERO),
                 reversals=money(row.get("reversals") or ZERO),
+                refunds=money(row.get("refunds") or ZERO),
                 count=row.get("count") or 0,
                 reversal_count=row.get("reversal_count") or 0,
+                refund_count=row.get("refund_count") or 0,
             )
         )
     totals = payments.aggregate(
@@ -170,6 +182,7 @@ def daily_settlement(
                 "payment__house",
                 "payment__received_by",
                 "payment__reversal_of__receipt",
+                "payment__refund_of__receipt",
             ).order_by("number")
         )
     if cashier is None:
@@ -196,7 +209,8 @@ def daily_settlement(
 
 
 def cashiers_of_day(community: Community, day: date) -> list[dict[str, Any]]:
-    """Who took or reversed payments in the community that day (for the picker)."""
+    """Who took, reversed or refunded payments in the community that day (for the
+    picker)."""
     rows = (
         day_payments(community, day)
         .values("received_by_id", "received_by__display_name", "received_by__username")
@@ -233,6 +247,7 @@ def as_json(s: Settlement) -> dict[str, Any]:
         "last_receipt": s.last_number,
         "gross": str(s.gross),
         "reversals": str(s.reversals),
+        "refunds": str(s.refunds),
         "net": str(s.net),
         "cash_expected": str(s.cash_expected),
         "channels": [
@@ -240,9 +255,11 @@ def as_json(s: Settlement) -> dict[str, Any]:
                 "channel": c.channel,
                 "receipts": str(c.receipts),
                 "reversals": str(c.reversals),
+                "refunds": str(c.refunds),
                 "net": str(c.net),
                 "count": c.count,
                 "reversal_count": c.reversal_count,
+                "refund_count": c.refund_count,
             }
             for c in s.channels
         ],
@@ -269,6 +286,11 @@ def as_json(s: Settlement) -> dict[str, Any]:
                 "reversal_of": (
                     r.payment.reversal_of.receipt.number
                     if r.payment.reversal_of_id
+                    else None
+                ),
+                "refund_of": (
+                    r.payment.refund_of.receipt.number
+                    if r.payment.refund_of_id
                     else None
                 ),
             }
@@ -299,6 +321,8 @@ def _receipt_rows(s: Settlement) -> list[list[Any]]:
         note = ""
         if p.reversal_of_id:
             note = _("冲正 %(number)s") % {"number": p.reversal_of.receipt.number}
+        elif p.refund_of_id:
+            note = _("退款 原收据 %(number)s") % {"number": p.refund_of.receipt.number}
         rows.append(
             [
                 r.number,
@@ -314,6 +338,7 @@ def _receipt_rows(s: Settlement) -> list[list[Any]]:
 
 
 RECEIPT_HEADERS = ("收据号", "时间", "房屋", "收款方式", "金额", "收款员", "备注")
+CHANNEL_HEADERS = ("收款方式", "收款", "笔数", "冲正", "笔数", "退款", "笔数", "净额")
 
 
 def workbook(s: Settlement) -> bytes:
@@ -328,16 +353,25 @@ def workbook(s: Settlement) -> bytes:
     sheet.append([_("收费日结"), s.community.name, s.day.isoformat(), cashier_name(s)])
     sheet["A1"].font = bold
     sheet.append([])
-    sheet.append([_("收款方式"), _("收款"), _("笔数"), _("冲正"), _("笔数"), _("净额")])
+    sheet.append([_(h) for h in CHANNEL_HEADERS])
     for c in s.channels:
         sheet.append(
-            [c.label, c.receipts, c.count, c.reversals, c.reversal_count, c.net]
+            [
+                c.label,
+                c.receipts,
+                c.count,
+                c.reversals,
+                c.reversal_count,
+                c.refunds,
+                c.refund_count,
+                c.net,
+            ]
         )
-    sheet.append([_("合计"), s.gross, None, s.reversals, None, s.net])
+    sheet.append([_("合计"), s.gross, None, s.reversals, None, s.refunds, None, s.net])
     sheet.append([])
     for label, value in summary_pairs(s):
         sheet.append([label, value])
-    for col, width in zip("ABCDEF", (16, 14, 8, 14, 8, 14), strict=True):
+    for col, width in zip("ABCDEFGH", (16, 14, 8, 14, 8, 14, 8, 14), strict=True):
         sheet.column_dimensions[col].width = width
     detail = book.create_sheet(_("收据明细"))
     detail.append([_(h) for h in RECEIPT_HEADERS])
@@ -400,16 +434,29 @@ def settlement_pdf(*, actor: Any, settlement: Settlement) -> bytes:
             str(c.count),
             _yuan(c.reversals),
             str(c.reversal_count),
+            _yuan(c.refunds),
+            str(c.refund_count),
             _yuan(c.net),
         ]
         for c in s.channels
     ]
-    rows.append([_("合计"), _yuan(s.gross), "", _yuan(s.reversals), "", _yuan(s.net)])
+    rows.append(
+        [
+            _("合计"),
+            _yuan(s.gross),
+            "",
+            _yuan(s.reversals),
+            "",
+            _yuan(s.refunds),
+            "",
+            _yuan(s.net),
+        ]
+    )
     story.append(
         pdf.steps_table(
-            [_("收款方式"), _("收款"), _("笔数"), _("冲正"), _("笔数"), _("净额")],
+            [_(h) for h in CHANNEL_HEADERS],
             rows,
-            (3, 3, 1.5, 3, 1.5, 3),
+            (2.6, 2.6, 1.2, 2.6, 1.2, 2.6, 1.2, 2.6),
         )
     )
     story.append(pdf.heading(_("对账")))

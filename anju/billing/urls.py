@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import finance_views, meter_views, prepay_views, views
+from . import finance_views, meter_views, prepay_views, refund_views, views
 
 app_name = "billing"
 urlpatterns = [
@@ -18,6 +18,9 @@ urlpatterns = [
     path(
         "houses/<int:pk>/discount/", prepay_views.house_discount, name="house_discount"
     ),
+    path("houses/<int:pk>/refund/", refund_views.house_refund, name="house_refund"),
+    path("refunds/", refund_views.refund_list, name="refund_list"),
+    path("refunds/<int:pk>/decide/", refund_views.refund_decide, name="refund_decide"),
     path("incentives/", prepay_views.incentive_list, name="incentive_list"),
     path("incentives/new/", prepay_views.incentive_create, name="incentive_create"),
     path("incentives/<int:pk>/end/", prepay_views.incentive_end, name="incentive_end"),

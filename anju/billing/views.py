@@ -74,6 +74,7 @@ TABS = (
     (gettext_lazy("滞纳金"), "billing:late_fee_list", "billing.view"),
     (gettext_lazy("预缴优惠"), "billing:incentive_list", "billing.view"),
     (gettext_lazy("减免审批"), "billing:discount_list", "billing.view"),
+    (gettext_lazy("退款审批"), "billing:refund_list", "billing.view"),
     (gettext_lazy("抄表"), "billing:meter_list", "billing.view"),
     (gettext_lazy("财务报表"), "billing:finance", "billing.view"),
 )
@@ -165,6 +166,7 @@ def _house_context(request: HttpRequest, house: Any) -> dict[str, Any]:
         "line_changes": selectors.house_line_changes(house),
         "credit_applications": selectors.credit_applications(house),
         "discounts": selectors.house_discounts(house),
+        "refunds": selectors.house_refunds(house),
         "can_take": request.user.has_role_perm("billing.change"),
         "today": today,
     }
@@ -185,7 +187,7 @@ def _adjust_choices(lines: list[Any]) -> list[tuple[int, str]]:
 
 def _adjust_forms(ctx: dict[str, Any]) -> None:
     """The cashier's forms of the house page besides taking a payment: split/merge,
-    预缴 with its quotes, 申请减免."""
+    预缴 with its quotes, 申请减免, 申请退款."""
     choices = _adjust_choices(ctx["open_lines"])
     ctx["adjust_choices"] = choices
     ctx["split_form"] = forms.SplitForm(line_choices=choices)
@@ -194,6 +196,9 @@ def _adjust_forms(ctx: dict[str, Any]) -> None:
     ctx["discount_form"] = forms.DiscountRequestForm(
         line_choices=discount_choices(ctx["open_lines"])
     )
+    from .refund_views import house_refund_context
+
+    ctx.update(house_refund_context(ctx["house"]))
 
 
 def discount_choices(lines: list[Any]) -> list[tuple[int, str]]:

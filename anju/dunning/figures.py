@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import F
 
+from anju.billing.choices import PaymentKind
 from anju.billing.models import Payment
 from anju.core.money import money
 
@@ -132,6 +133,9 @@ def effectiveness(
             Payment.objects.filter(
                 house_id__in=houses, received_at__gte=first, received_at__lt=last_end
             )
+            # money given back (a deposit, an overpayment) after approval is not a
+            # payment towards the bills; reversals are, negatively
+            .exclude(kind=PaymentKind.REFUND)
             .annotate(settled=F("amount") - F("credit_amount"))
             .order_by("received_at", "id")
             .values_list("house_id", "received_at", "settled")

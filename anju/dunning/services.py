@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from anju.billing.choices import PaymentKind
 from anju.billing.models import Payment
 from anju.billing.words import amount_in_chinese_capitals
 from anju.core import audit
@@ -853,9 +854,15 @@ class PromiseResult:
 
 
 def _paid_between(house_id: int, start: datetime, end: datetime) -> Decimal:
-    total = Payment.objects.filter(
-        house_id=house_id, received_at__gte=start, received_at__lt=end
-    ).aggregate(s=Sum("amount"))["s"]
+    """What the house paid in the window, net of reversals; a refund (a deposit or an
+    overpayment given back) does not undo a promise kept."""
+    total = (
+        Payment.objects.filter(
+            house_id=house_id, received_at__gte=start, received_at__lt=end
+        )
+        .exclude(kind=PaymentKind.REFUND)
+        .aggregate(s=Sum("amount"))["s"]
+    )
     return money(total or 0)
 
 

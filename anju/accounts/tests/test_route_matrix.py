@@ -368,6 +368,22 @@ def _discount(world: dict, actor: Any) -> Any:
     )
 
 
+def _refund(world: dict, actor: Any) -> Any:
+    """A refund of 100.00 of the house's prepayment credit, asked for by the cashier
+    who took the payment and waiting for a manager (司马懿 named in the reason)."""
+    from anju.billing.models import Payment
+    from anju.billing.refunds import refund_request
+
+    payment = object_for(world, Payment, actor)
+    return refund_request(
+        actor=payment.received_by,
+        payment=payment,
+        amount="100.00",
+        channel="cash",
+        reason="司马懿 多缴退回",
+    )
+
+
 def _dunning_case(world: dict, actor: Any) -> Any:
     """The house's 催缴 case: 300.00 due 60 days ago, still at the reminder stage."""
     from datetime import timedelta
@@ -485,6 +501,7 @@ EXTRA_BUILDERS: dict[str, tuple[Callable[[dict, Any], Any], bool]] = {
     "billing.Receipt": (_receipt, False),
     "billing.PrepaymentIncentive": (_incentive, False),
     "billing.DiscountLine": (_discount, False),
+    "billing.Refund": (_refund, False),
     "dunning.DunningCase": (_dunning_case, False),
     "dunning.DunningDocument": (_dunning_document, False),
     "dunning.Evidence": (_dunning_evidence, False),

@@ -16,11 +16,11 @@ from .reports import COMMUNITY, needs
 class FinanceView(APIView):
     """财务报表 of a community and period: collection rate (收缴率) and arrears
     recovery rate (清欠率) for the period, per month, per community the caller works
-    in and per building; income per channel and per fee item (reversals reduce the
-    period they are made in); arrears aging at the period's end (or today); dunning
-    effectiveness for callers with `dunning.view` (else `null`). Amounts are strings
-    with two decimals, rates strings with one decimal (percent) or null when there is
-    nothing to divide by."""
+    in and per building; income per channel and per fee item (reversals and refunds
+    reduce the period they are made in); arrears aging at the period's end (or
+    today); dunning effectiveness for callers with `dunning.view` (else `null`).
+    Amounts are strings with two decimals, rates strings with one decimal (percent)
+    or null when there is nothing to divide by."""
 
     permission_classes = [needs("billing.view")]
 

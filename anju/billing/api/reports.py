@@ -53,6 +53,7 @@ class ReceiptSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(source="payment.kind", read_only=True)
     channel = serializers.CharField(source="payment.channel", read_only=True)
     reversal_of_number = serializers.SerializerMethodField()
+    refund_of_number = serializers.SerializerMethodField()
 
     class Meta:
         model = Receipt
@@ -69,11 +70,17 @@ class ReceiptSerializer(serializers.ModelSerializer):
             "amount_in_words",
             "issued_at",
             "reversal_of_number",
+            "refund_of_number",
         ]
         read_only_fields = fields
 
     def get_reversal_of_number(self, obj: Receipt) -> str | None:
         original = obj.payment.reversal_of
+        return original.receipt.number if original is not None else None
+
+    def get_refund_of_number(self, obj: Receipt) -> str | None:
+        """A refund's voucher (退款凭证): the receipt of the payment it gives back."""
+        original = obj.payment.refund_of
         return original.receipt.number if original is not None else None
 
 
@@ -89,7 +96,11 @@ class ReceiptViewSet(
     serializer_class = ReceiptSerializer
     permission_classes = [RolePermission]
     filterset_class = None
-    select_related = ("payment__house", "payment__reversal_of__receipt")
+    select_related = (
+        "payment__house",
+        "payment__reversal_of__receipt",
+        "payment__refund_of__receipt",
+    )
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         qs = super().get_queryset()

@@ -39,6 +39,7 @@ class BillLineSerializer(serializers.ModelSerializer):
             "due_date",
             "replaced_by",
             "replacement_of",
+            "refund_of",
         ]
         read_only_fields = fields
 
@@ -91,6 +92,7 @@ class PaymentSerializer(CachedFieldsMixin, serializers.ModelSerializer):
             "credit_amount",
             "received_at",
             "reversal_of",
+            "refund_of",
             "receipt_number",
             "amount_in_words",
             "allocations",

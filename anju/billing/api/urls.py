@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import adjust, finance, prepay, reports, views
+from . import adjust, finance, prepay, refunds, reports, views
 
 router = SimpleRouter()
 router.register("bills", views.BillViewSet, basename="bill")
@@ -16,6 +16,7 @@ router.register(
 router.register(
     "billing/discounts", prepay.DiscountViewSet, basename="billing-discount"
 )
+router.register("refunds", refunds.RefundViewSet, basename="refund")
 urlpatterns = [
     path(
         "billing/settlement/",

@@ -9,6 +9,10 @@ import pytest
 
 from anju.accounts.choices import Role
 from anju.accounts.tests.factories import StaffFactory
+from anju.billing.models import Payment
+from anju.billing.refunds import refund_decide, refund_request
+from anju.billing.tests.cashier import charge
+from anju.billing.tests.cashier import pay as pay_lines
 from anju.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from anju.dunning import services
 from anju.dunning.choices import (
@@ -69,6 +73,36 @@ def test_a_kept_promise_closes_quietly(case, finance, arrears_house):
     case.refresh_from_db()
     assert case.needs_follow_up is False
     assert Contact.objects.get().promise_status == PromiseStatus.KEPT
+
+
+def test_a_deposit_given_back_does_not_break_a_kept_promise(
+    finance, manager, arrears_house
+):
+    # given a renovation deposit of 2,000.00 paid before the call
+    deposit = charge(arrears_house, finance, "2000.00", TODAY, name="装修押金")
+    pay_lines(arrears_house, finance, "2000.00", "k-dep", line_ids=[deposit.pk],
+              at=at(TODAY, 9))  # fmt: skip
+    case = services.case_open(house=arrears_house, actor=finance, now=NOW)
+    # and a promise of 600.00, paid in time, while 1,500.00 of the deposit is given back
+    promise(case, finance, amount="600.00")
+    pay(arrears_house, finance, "600.00", "k-1", when=at(TODAY + timedelta(days=2)))
+    refund = refund_decide(
+        refund=refund_request(
+            actor=finance,
+            line=deposit,
+            amount="1500.00",
+            channel="cash",
+            reason="装修验收合格退押金",
+        ),
+        actor=manager,
+        approve=True,
+    )
+    Payment.objects.filter(pk=refund.refund_payment_id).update(
+        received_at=at(TODAY + timedelta(days=3))
+    )
+    # when the day has passed, the promise was kept: the refund is not a payment
+    result = services.promises_check(now=at(TODAY + timedelta(days=6)))
+    assert (result.kept, result.broken) == (1, 0)
 
 
 def test_a_broken_promise_brings_the_case_back_once(case, finance, arrears_house):
