@@ -67,6 +67,8 @@ class BillSerializer(serializers.ModelSerializer):
 
 
 class AllocationSerializer(CachedFieldsMixin, serializers.ModelSerializer):
+    """The part of a payment that settles one bill line (negative for a reversal)."""
+
     class Meta:
         model = PaymentAllocation
         fields = ["payment", "line", "amount", "from_credit"]
@@ -74,6 +76,9 @@ class AllocationSerializer(CachedFieldsMixin, serializers.ModelSerializer):
 
 
 class PaymentSerializer(CachedFieldsMixin, serializers.ModelSerializer):
+    """A payment (收款) with its allocations and receipt number; reversals and refunds
+    are negative payments that point at the original."""
+
     allocations = AllocationSerializer(many=True, read_only=True)
     receipt_number = serializers.CharField(source="receipt.number", read_only=True)
     amount_in_words = serializers.CharField(

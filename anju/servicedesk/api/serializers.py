@@ -31,6 +31,9 @@ from ..models import (
 
 
 class TicketSerializer(CachedFieldsMixin, serializers.ModelSerializer):
+    """A ticket as lists show it: number, classification, state, the house, the
+    assignee and the due times of its SLA clocks (the contact phone masked)."""
+
     contact_phone = serializers.SerializerMethodField()
     house_number = serializers.CharField(source="house.number", default="")
     assignee_name = serializers.SerializerMethodField()
@@ -159,6 +162,8 @@ class AttachmentUploadSerializer(serializers.Serializer):
 
 
 class TicketDetailSerializer(TicketSerializer):
+    """A ticket with its timeline and photos."""
+
     timeline = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
 
