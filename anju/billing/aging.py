@@ -18,7 +18,6 @@ from typing import Any
 from django.db.models import (
     Case,
     Count,
-    DecimalField,
     ExpressionWrapper,
     F,
     Q,
@@ -29,7 +28,7 @@ from django.db.models import (
 )
 from django.utils.translation import gettext_lazy as _
 
-from anju.core.money import money
+from anju.core.money import MONEY_FIELD, money
 
 from .choices import OPEN_LINE_STATUSES, LineKind
 from .models import ZERO, BillLine
@@ -53,7 +52,7 @@ BUCKETS = (
 KEYS = [b.key for b in BUCKETS]
 LEVELS = ("community", "building", "house")
 
-MONEY = DecimalField(max_digits=14, decimal_places=2)
+MONEY = MONEY_FIELD
 
 
 def _outstanding() -> ExpressionWrapper:

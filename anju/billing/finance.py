@@ -52,7 +52,6 @@ from django.db.models import (
     Case,
     Count,
     DateTimeField,
-    DecimalField,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -66,7 +65,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anju.core.errors import ValidationFailed
-from anju.core.money import money
+from anju.core.money import MONEY_FIELD, money
 from anju.estates.models import Building
 
 from . import aging
@@ -76,7 +75,7 @@ from .periods import add_months, month_end
 
 HUNDRED = Decimal("100")
 TENTH = Decimal("0.1")
-MONEY = DecimalField(max_digits=14, decimal_places=2)
+MONEY = MONEY_FIELD
 BEFORE = -1  # bucket of rows dated before the period
 # Lines that count: a voided line and its reversal line (both `void`) drop out
 # together; a line superseded by a split or merge gives way to its replacements.

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, Value, When
+from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 from django.utils import timezone
 
 from anju.core import audit, bulk
@@ -28,7 +29,7 @@ from anju.core.errors import (
     ValidationFailed,
 )
 from anju.core.models import AuditAction
-from anju.core.money import money
+from anju.core.money import MONEY_FIELD, money
 from anju.core.numbering import next_number
 from anju.estates.choices import Occupancy
 from anju.estates.models import Community, House
@@ -607,6 +608,24 @@ def _refresh_bills(bill_ids: Iterable[int]) -> None:
     )
 
 
+def _bills_add_paid(deltas: dict[int, Decimal]) -> None:
+    """Add what was paid (or taken back) to each bill and set its status from the new
+    total, one statement per bill (the right-hand side reads the row as it was)."""
+    for bill_id, delta in deltas.items():
+        paid = F("paid_total") + Value(delta, output_field=MONEY_FIELD)
+        Bill.objects.filter(pk=bill_id).update(
+            paid_total=paid,
+            status=Case(
+                When(
+                    GreaterThanOrEqual(paid, F("total") - F("discount_total")),
+                    then=Value(BillStatus.PAID),
+                ),
+                When(GreaterThan(paid, Value(ZERO)), then=Value(BillStatus.PARTIAL)),
+                default=Value(BillStatus.UNPAID),
+            ),
+        )
+
+
 def _line_status(line: BillLine) -> str:
     if line.amount - line.discount_amount - line.paid_amount <= 0:
         return LineStatus.PAID
@@ -1054,11 +1073,7 @@ def payment_record_authorized(
                 if remaining == 0:
                     break
             PaymentAllocation.objects.bulk_create(allocations)
-            for bill_id, delta in bill_delta.items():
-                Bill.objects.filter(pk=bill_id).update(
-                    paid_total=F("paid_total") + delta
-                )
-            _refresh_bills(bill_delta)
+            _bills_add_paid(bill_delta)
             if remaining:
                 payment.credit_amount = remaining
                 payment.save(update_fields=["credit_amount"])
@@ -1140,9 +1155,7 @@ def payment_reverse(*, payment: Payment, actor: Any, reason: str) -> Payment:
             line.save(update_fields=["paid_amount", "status"])
             bill_delta[line.bill_id] -= allocation.amount
         PaymentAllocation.objects.bulk_create(undo)
-        for bill_id, delta in bill_delta.items():
-            Bill.objects.filter(pk=bill_id).update(paid_total=F("paid_total") + delta)
-        _refresh_bills(bill_delta)
+        _bills_add_paid(bill_delta)
         _issue_receipt(reversal)
         audit.record(
             actor=actor,
@@ -1284,9 +1297,7 @@ def _credit_apply(
     if not result.allocations:
         return result
     PaymentAllocation.objects.bulk_create(result.allocations)
-    for bill_id, delta in bill_delta.items():
-        Bill.objects.filter(pk=bill_id).update(paid_total=F("paid_total") + delta)
-    _refresh_bills(bill_delta)
+    _bills_add_paid(bill_delta)
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import DecimalField
+
 CENT = Decimal("0.01")
+# The output type of a money expression in a query (sums, differences, CASE).
+MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 
 
 def money(value: Decimal | int | str) -> Decimal:
