@@ -108,6 +108,8 @@ def test_language_switch_turns_the_staff_page_into_english(
     # given a logged-in agent on the Chinese workbench
     _login(page, f"{live_server.url}/accounts/login/", "agent", password)
     expect(page.get_by_role("heading", name="工作台")).to_be_visible()
+    # (the switch submits from a deferred script: wait until it has run)
+    page.wait_for_load_state("load")
     # when choosing English in the language switch
     with page.expect_navigation():
         page.get_by_label("Language").select_option("en")
