@@ -210,9 +210,11 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- REST API ---------------------------------------------------------------------
+# seconds a worker remembers an API token's user and communities (0: ask every time)
+ANJU_AUTH_CACHE_SECONDS = float(os.environ.get("ANJU_AUTH_CACHE_SECONDS", "5"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "anju.accounts.tokens.CachedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

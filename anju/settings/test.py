@@ -14,5 +14,6 @@ STORAGES = {
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # configuration tables are read fresh in tests (a rolled-back row must not linger)
 ANJU_CONFIG_CACHE_SECONDS = 0
+ANJU_AUTH_CACHE_SECONDS = 0  # tests that need the token memory turn it on
 # Online payment: every provider on; keys come from each test (anju/billing/tests).
 ANJU_PAY_PROVIDERS = ["sandbox", "wechat", "alipay"]
