@@ -17,7 +17,6 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, Value, When
-from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 from django.utils import timezone
 
 from anju.core import audit, bulk
@@ -29,7 +28,7 @@ from anju.core.errors import (
     ValidationFailed,
 )
 from anju.core.models import AuditAction
-from anju.core.money import MONEY_FIELD, money
+from anju.core.money import money
 from anju.core.numbering import next_number
 from anju.estates.choices import Occupancy
 from anju.estates.models import Community, House
@@ -610,20 +609,29 @@ def _refresh_bills(bill_ids: Iterable[int]) -> None:
 
 def _bills_add_paid(deltas: dict[int, Decimal]) -> None:
     """Add what was paid (or taken back) to each bill and set its status from the new
-    total, one statement per bill (the right-hand side reads the row as it was)."""
-    for bill_id, delta in deltas.items():
-        paid = F("paid_total") + Value(delta, output_field=MONEY_FIELD)
-        Bill.objects.filter(pk=bill_id).update(
-            paid_total=paid,
-            status=Case(
-                When(
-                    GreaterThanOrEqual(paid, F("total") - F("discount_total")),
-                    then=Value(BillStatus.PAID),
-                ),
-                When(GreaterThan(paid, Value(ZERO)), then=Value(BillStatus.PARTIAL)),
-                default=Value(BillStatus.UNPAID),
-            ),
-        )
+    total: one prepared statement per bill (the right-hand side reads the row as it
+    was). ROUND to the cent on both sides, because SQLite does this arithmetic in
+    binary floating point (3599.99 + 0.01 must reach 3600.00)."""
+    table = connection.ops.quote_name(Bill._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET paid_total = paid_total + %s, status = CASE "
+        "WHEN ROUND(paid_total + %s, 2) >= ROUND(total - discount_total, 2) THEN %s "
+        "WHEN ROUND(paid_total + %s, 2) > 0 THEN %s ELSE %s END WHERE id = %s"
+    )
+    with connection.cursor() as cur:
+        for bill_id, delta in deltas.items():
+            cur.execute(
+                sql,
+                [
+                    delta,
+                    delta,
+                    BillStatus.PAID.value,
+                    delta,
+                    BillStatus.PARTIAL.value,
+                    BillStatus.UNPAID.value,
+                    bill_id,
+                ],
+            )
 
 
 def _line_status(line: BillLine) -> str:
