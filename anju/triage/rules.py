@@ -59,6 +59,31 @@ _PERSON = (
 )
 
 
+# Live electrics that water or a burning smell can reach (a junction box 电线盒 is not
+# among them: a drip there is the team's urgent leak).
+_ELECTRICS = (
+    r"(?:插座|插排|插线板|排插|拖线板|配电箱|配电柜|配电房|配电室|配电间|电箱|电表箱|电表|电闸|"
+    r"总闸|电线(?!盒)|电缆|开关|充电器|充电桩|电瓶|电器|变压器|socket|outlet|fuse box)"
+)
+# A place already closed off, covered or out of reach (urgent, not an emergency).
+_CORDONED = (
+    r"已经?(拉|围|封|设|挡|拦|隔)(了|好|上|起)?(警戒线|围挡|起来)|(拉|围|封|拦|挡|隔)(好|起来)了|"
+    r"拉了警戒线|警戒线|锥桶|路障|围挡|隔离带|警示(带|牌|桩|线)|"
+    r"(拉|绑|系|扯)(了)?(一|几)?(根|条|道)?(绳子|绳|警示带|隔离带|线拦)|"
+    r"不让(人|车|大家)?(过|走|靠近|进|通行|经过)|"
+    rf"(放|摆|立|拿|用|搬){_G}{{0,6}}(挡|拦|围|盖|隔)(着|住|上|起来|好)|"
+    r"(盖|遮|封)(住|上|好)了|没人能(上去|过去|进去|靠近|走)|门(是)?锁着的?|cordoned|taped off"
+)
+# A child (the ones who climb where they must not).
+_CHILD = r"(?:小孩|孩子|小朋友|娃|宝宝|儿童|小男孩|小女孩|男孩|女孩|小学生|熊孩子|kid|child|toddler|boy|girl)"
+# A ledge, a sill or an edge high up: where a child, or anyone, must not be.
+_LEDGE = (
+    r"(?:窗台|窗沿|窗框|窗户?外|飘窗外|阳台(外|边|栏杆|护栏|围栏|外面|的栏杆)|"
+    r"(栏杆|护栏|围栏|防护网|防盗网)(上|外|外面|外边)|空调外机|外机(上|架|平台)|空调(架|平台)|"
+    r"(楼顶|天台|屋顶|顶楼|楼顶天台)(的)?(边|沿|外)|房檐|屋檐|ledge|window ?sill)"
+)
+
+
 @dataclass(frozen=True)
 class Family:
     """One cue family: a kind of danger or trouble written as one pattern."""
@@ -125,6 +150,19 @@ _FAMILIES: tuple[Family, ...] = (
         r"焦糊|焦味|烧焦|糊味|头晕恶心|中毒|smoking|"
         r"(?<![a-z])smoke(?![a-z])(?! (detector|alarm|sensor))",
     ),
+    # a burning smell or crackling from electrics, by meaning
+    Family(
+        "smoke",
+        EMERGENCY,
+        rf"{_ELECTRICS}{_gap(8)}(烟味|烧(焦)?的?味|塑料味|胶皮味|橡胶味|焦味|糊味|烧起来|烫手|发烫冒)|"
+        rf"(烟味|塑料味|胶皮味|橡胶味|烧焦的?味|烧塑料的?味){_gap(8)}{_ELECTRICS}|burning smell",
+        exclude=r"抽烟|吸烟|谁抽|抽的|烟头|二手烟",
+    ),
+    Family(
+        "sparks",
+        EMERGENCY,
+        rf"{_ELECTRICS}{_gap(6)}(滋滋|嗞嗞|吱吱|噼啪|噼里啪啦|啪啪)(地|的)?(响|声|作响)",
+    ),
     Family(
         "gas",
         EMERGENCY,
@@ -167,6 +205,17 @@ _FAMILIES: tuple[Family, ...] = (
         rf"成瀑布|水柱|(管|爆){_gap(8)}喷|water everywhere|"
         rf"(灯|灯孔|插座){_gap(4)}"
         r"(滴水|在滴|流水|往下流|都是水|冒水|往下冒)",
+    ),
+    # water reaching live electrics, by meaning (unless the power is already off)
+    Family(
+        "flooding",
+        EMERGENCY,
+        rf"(?<![雨])(水|积水)(?![电费表])({_gap(8)})(漫|淹|泡|没过|流进|流到|灌进|渗进|渗到|进了?|到了?|碰到|快到|快淹到|顺着)"
+        rf"了?{_gap(4)}{_ELECTRICS}|(流|灌|渗|淌|漫|淹)(进|到)了?{_gap(3)}{_ELECTRICS}|"
+        rf"{_ELECTRICS}{_gap(6)}(泡在水|泡水|进水了|进了水|被淹|淹了|全是水|在滴水|在冒水|在流水|"
+        r"往外(流|冒)水|往下(流|滴)水|湿透)|water (in|into|reach\w*) (the )?(socket|outlet|fuse box)",
+        exclude=r"(总闸|电闸|闸|电源)(已经)?(给)?(关|拉|断)(了|掉|下)|(关|拉|断)(了|掉)?(总闸|电闸|闸|电源)|"
+        r"停电了|没电了|跳闸了|断电了",
     ),
     Family(
         "flooding",
@@ -215,6 +264,19 @@ _FAMILIES: tuple[Family, ...] = (
         rf"(喊|叫){_gap(3)}(不应|没反应)",
         inside_negation=False,
     ),
+    # someone where a fall would kill, by meaning: a child on a sill, a ledge, an
+    # outdoor unit or outside a railing high up; anyone on a roof's edge; a body leaning
+    # out of a window
+    Family(
+        "injury",
+        EMERGENCY,
+        rf"{_CHILD}{_gap(12)}{_LEDGE}|{_LEDGE}{_gap(6)}(有|站着|坐着|趴着|蹲着|爬着)(个|一个|两个)?{_CHILD}|"
+        rf"(探出|伸出)(了)?(半个|大半个|上半)?(身子|身体)|半个身子{_gap(4)}(外|探出|出去|悬)|"
+        rf"(悬|挂|吊)在(窗|阳台|栏杆|护栏){_gap(2)}(外|上)|"
+        rf"(有人|有个人|一个人|男的|女的|老人|一个男|一个女){_gap(8)}(站|坐|蹲|翻|跨|爬)(在|到|上|过)?了?{_gap(4)}"
+        r"(楼顶|天台|屋顶|顶楼)(的)?(边|沿|外|栏杆外|护栏外)",
+        context=("height",),
+    ),
     Family(
         "injury",
         EMERGENCY,
@@ -259,6 +321,21 @@ _FAMILIES: tuple[Family, ...] = (
         r"robbery|being robbed",
         exclude=rf"监控{_G}{{0,4}}(拍到|能|调|查)|好几(家|户|次|回)|加强巡逻|防范|防盗|最近|"
         r"抢修|抢险|抢救",
+        chronic_applies=True,
+    ),
+    # a crime that has just happened, by meaning: a robbery or theft with the offender
+    # running away or still near (抢了包往东门跑了, 偷了车正在跑, 快追)
+    Family(
+        "crime",
+        EMERGENCY,
+        rf"抢(劫|夺|走|了)|被(人)?抢|抢{_NB}{{0,6}}(包|手机|钱包|项链|耳环|金链|首饰|东西|电动车|车(?!位))|"
+        r"偷(了|走|完|东西)|被(人)?偷|扒(了|走)|扒手|小偷|"
+        r"贼(?!大|多|好|贵|快|亮|冷|热|难|烦|吵|香|长|便宜|拉风)|"
+        r"snatch|stole|grabbed|robbed|mugged|thie(f|ves)",
+        context=("fleeing",),
+        # the offender long gone is a report for the CCTV, not an emergency
+        exclude=r"车位|抢修|抢险|抢救|抢购|抢票|抢红包|加强巡逻|防范|好几(家|户|次|回)|"
+        r"早(就)?(跑|溜|没影|走)|跑没影|跑远了|不知道(是)?(谁|哪天|什么时候)|监控",
         chronic_applies=True,
     ),
     # a break-in with someone maybe still inside
@@ -318,9 +395,7 @@ _FAMILIES: tuple[Family, ...] = (
         r"hanging|swinging|about to fall|falling (down|off)",
         context=("people_now", "broken"),
         exclude=r"烟头|果皮|瓜子|树叶|落叶|叶子|花瓣|杨絮|柳絮|虫|鸟屎|口水|灰尘|"
-        r"横幅|旗|彩带|灯笼|气球|衣服|被子|床单|风筝|窗帘|鸟窝|塑料袋|"
-        r"已经?(拉|围|封|设)(了|好|上)?(警戒线|围挡|起来)|(拉|围|封)(好|起来)了|"
-        r"拉了警戒线|cordoned",
+        r"横幅|旗|彩带|灯笼|气球|衣服|被子|床单|风筝|窗帘|鸟窝|塑料袋|" + _CORDONED,
         inside_negation=False,
         hypothetical_applies=False,
         chronic_applies=True,
@@ -341,6 +416,7 @@ _FAMILIES: tuple[Family, ...] = (
         URGENT,
         rf"(家|屋|楼|层|单元|小区|全|都|整|我们|突然|期|区|栋){_gap(6)}"
         r"(?<![灯卡表车瓶池机扇座铃器话])(没电|停电|没有电|冇电|全黑|断电|没得电|莫得电|么得电)|"
+        rf"(家|屋|楼|层|单元|小区|整)(里|里面|头)?{_gap(4)}(?<![车机表])电(全|都)?(没了|没有了|断了)|"
         rf"跳闸|停电了|停电|一推(上去)?就跳|推不上去|"
         rf"(什么时候|啥时候|几点|还没|还不|怎么还不){_gap(2)}(来电|通电|供电)|"
         rf"(整个|全)(小区|楼|栋|单元){_gap(10)}(不亮|黑)|"
@@ -366,7 +442,9 @@ _FAMILIES: tuple[Family, ...] = (
         rf"往上(冒|返|反|涌){_gap(1)}(水|污|粪)|检查井{_gap(6)}(溢|冒)|化粪池{_gap(4)}(满|溢|冒)|"
         rf"(污|粪|脏)水{_gap(8)}(冒|溢|倒|漫|涌|流得)|(水|污|粪){_gap(4)}(溢|漫)出|"
         rf"(冒|涌|返|反|溢)(出来|上来){_gap(8)}(污水|脏水|粪水|臭水|黑水)|"
-        r"往外(溢|冒|涌)|sewage",
+        r"往外(溢|冒|涌)|sewage|"
+        rf"(污|粪|脏|臭|黑)水{_gap(12)}(冒|溢|返|反|涌)(上来|出来)|"
+        rf"(返|反|冒|涌)(上来|出来)(了)?{_gap(4)}(屎|粪|污水|脏水)|一地(屎|粪)",
     ),
     Family(
         "hazard",
@@ -376,7 +454,10 @@ _FAMILIES: tuple[Family, ...] = (
         rf"怕{_gap(2)}(砸|掉)|掉下来{_gap(2)}砸|砸{_gap(2)}(人|到人)怎么办|快断|要断|"
         r"摇摇晃晃|晃晃悠悠|晃荡|风一吹就(晃|动|响)|要塌|快塌|快倒|要倒(?![车垃水好几])|"
         rf"(松|松动|松脱|脱开|脱落|翘起|断了|裂了){_gap(12)}(晃|掉|挂|吊|砸)|"
-        r"吊着一根|挂在(上面|半空|那)|悬在|悬着|往下掉|砸下来|在掉(?!皮|漆|渣|毛|色|头发)|"
+        r"吊着一根|挂在(上面|半空|那|边上|外面|楼边|檐口)|悬在|悬着|往下掉|砸下来|在掉(?!皮|漆|渣|毛|色|头发)|"
+        # sheets on a roof that the wind lifts
+        rf"(铁皮|彩钢瓦|瓦片|防水布|遮阳棚|雨棚|顶棚|广告布|篷布|棚顶|盖板|板子|保温层|保温板){_gap(6)}"
+        r"(掀|吹|刮)(起来|开|翻|松|起)|"
         r"还在晃|高空抛物(?!的|监控|摄像|治理|宣传|罚|处罚|入刑|条例)|扔下来|"
         rf"往下(扔|丢|抛)(?!烟头|垃圾|果皮|纸|瓜子|皮)|砸(在|到){_gap(8)}(旁边|边上|脚边|身边|面前|跟前)|"
         rf"井盖{_gap(6)}(不见|没了|丢|被偷|碎|坏|塌|翻|缺)|盖板{_gap(4)}(碎|坏|没了|不见|塌)|"
@@ -442,7 +523,10 @@ _FAMILIES: tuple[Family, ...] = (
         URGENT,
         rf"(?<![柜箱])(门|门禁|单元门|大门|道闸|闸|杆|出口|入口){_gap(14)}"
         r"(进不去|进不来|出不去|锁死|抬不起|堵死)|进不来也出不去|进不去也出不来|出不去也进不来|"
-        rf"(关|锁|堵|挡)在{_gap(2)}(外面|门外|外头|外边)|(进不了|回不了)(家|门|楼)|locked out",
+        rf"(关|锁|堵|挡)在{_gap(2)}(外面|门外|外头|外边)|(进不了|回不了)(家|门|楼)|locked out|"
+        # a door that will not open, said as what residents must do instead
+        rf"(只能|只好|只得)(翻窗|爬窗|翻墙|从窗户)|(翻|爬)窗(户)?(出入|进出)|(等了|站了|堵了){_gap(8)}进不去|"
+        rf"(?<!梯)(大门|单元门|入户门|楼门|单元大门|入户大门){_gap(10)}(无法开启|无法打开)",
         inside_negation=False,
     ),
     Family(
@@ -479,9 +563,9 @@ _SIGNALS: tuple[Family, ...] = (
     Family(
         "theft",
         SIGNAL,
-        rf"偷|盗|撬|(翻|爬){_gap(4)}(阳台|窗|墙|栏杆|围墙|护栏|水管|管道)|"
+        rf"偷|盗|撬|(翻|爬){_gap(4)}(阳台|窗|墙|栏杆|围墙|护栏|水管|管道)(?!出入|进出|户?出入|回家)|"
         rf"(拉|试|撬|掰|砸|拽|扒){_gap(2)}(车门|车窗|门把)|(车门|车窗){_gap(2)}(被)?(砸|撬|拉开|打碎)|"
-        r"小偷|贼(?!大|多|好|贵|快|亮|冷|热|难|烦|吵|香|长|便宜|拉风)|翻墙|爬窗|爬进|翻进|溜进|钻进|鬼鬼祟祟|可疑|踩点|"
+        r"小偷|贼(?!大|多|好|贵|快|亮|冷|热|难|烦|吵|香|长|便宜|拉风)|翻墙|爬窗(?!出入|进出)|爬进|翻进|溜进|钻进|鬼鬼祟祟|可疑|踩点|"
         r"开锁|翻(东西|抽屉|柜)|一辆一辆|挨个|一家一家|挨家挨户|一个一个地?(拉|试|拽|推|开)|"
         r"steal|thie|break(ing)? in",
     ),
@@ -530,7 +614,7 @@ _SIGNALS: tuple[Family, ...] = (
     Family(
         "burst",
         SIGNAL,
-        r"爆|崩|裂|断开|脱开|炸|burst|crack",
+        r"爆(?!表|满|单|款|仓|米|红|料|笑|炒|灯)|崩|裂|断开|脱开|炸(?!鸡|酱|串|薯)|burst|crack",
     ),
     Family(
         "fall",
@@ -565,7 +649,9 @@ _SIGNALS = tuple(
 _HARMLESS_FALL = (
     r"烟头|果皮|瓜子|树叶|落叶|叶子|花瓣|杨絮|柳絮|虫|鸟屎|口水|灰尘|横幅|旗|彩带|灯笼|"
     r"气球|衣服|被子|床单|风筝|窗帘|鸟窝|塑料袋|毛|"
-    r"已经?(拉|围|封|设)(了|好|上)?(警戒线|围挡|起来)|(拉|围|封)(好|起来)了|拉了警戒线|cordoned"
+    # an animal that falls or is lost is no person in danger
+    r"(猫|狗|鸟|鹦鹉|仓鼠|兔子|宠物)[^，,。.!！?？;；~…]{0,6}(掉|摔|跌|飞|跑)|"
+    + _CORDONED
 )
 _HARMLESS_INJURY = (
     r"(流|出)了?(一)?点(点)?血|一点点血|破了点皮|擦破点皮|小伤|没(什么|啥)?大碍|不严重|创可贴|"
@@ -584,6 +670,10 @@ _NOBODY_HURT = (
 _HARMLESS = {
     "fall": re.compile(f"{_HARMLESS_FALL}|{_NOBODY_BELOW}"),
     "burst": re.compile(_NOBODY_BELOW),
+    # someone smoked: a smell of cigarettes is no fire
+    "fire": re.compile(
+        r"抽烟|吸烟|谁抽|抽的|烟头|二手烟|烟瘾|烟味[^，,。.!！?？;；~…]{0,6}(抽|吸)"
+    ),
     "blood": re.compile(_HARMLESS_INJURY),
     "wound": re.compile(f"{_HARMLESS_INJURY}|{_NOBODY_HURT}"),
     "trapped": re.compile(_NOBODY_HURT),
@@ -607,7 +697,7 @@ PEOPLE = re.compile(
     r"people|kids|children"
 )
 # … and what says nobody is there (or the place is already closed off).
-NOBODY = re.compile(r"警戒线|围起来|围挡|拦起来|" + _NOBODY_BELOW)
+NOBODY = re.compile(r"围起来|拦起来|" + _CORDONED + "|" + _NOBODY_BELOW)
 
 _COMPILED = [
     (f, re.compile(f.pattern), re.compile(f.exclude) if f.exclude else None)
@@ -632,7 +722,14 @@ _FIGURATIVE_BEFORE = re.compile(
     r"(急|气|忙|热|渴|饿|累|吓|笑|乐|哭|烦|愁|吵|闹|唱)得|嗓子|喉咙|心头|心里|肚子|眼睛|头顶|"
     r"脑袋|脑子|脑壳|头都|肺都|心态"
 )
-_FIGURATIVE_AFTER = re.compile(r"^.{0,1}(三丈|冒三丈)")
+_FIGURATIVE_AFTER = re.compile(
+    r"^.{0,1}(三丈|冒三丈)|^.{0,2}(都|也|简直)(要|快)(要)?(犯|发作|气|炸|爆|疯|吓)|^爆表"
+)
+# … an exaggeration of how a bill or a manner makes one feel: 看得我血压爆表, 说话冲得像要
+# 跟人打架 (a simile of degree; "看着像要跳" is what one sees, and stays)
+_FIGURATIVE_DEGREE = re.compile(
+    r"(看|听|算|弄|搞|折腾|逼|气)得我|(冲|凶|吼|骂)得|得(跟|像|好像|仿佛|似)"
+)
 # … or a simile closed just before the word: 跟坐牢似的被困在大堂, 像打仗一样
 _SIMILE_CLOSED = re.compile(r"(跟|像|好像|如同|仿佛).{0,6}(似的|一样|一般)(被|地|得)?$")
 # A sign, sticker or instruction that names the danger: 困人请按警铃的贴纸, 着火时请勿乘梯.
@@ -649,7 +746,7 @@ _PAST_AFTER = re.compile(r"^(过|过了)")
 # Markers anywhere in the clause that make it a past event …
 _PAST = re.compile(
     r"上次|上回|上个月|上周|上礼拜|上星期|之前|以前|去年|前年|前几天|前两天|前阵子|前天|昨天|"
-    r"昨晚|昨日|那天|当时|后来|已经修好|修好了|已经处理|已经解决|过去了|"
+    r"昨晚|昨日|那天|当时|后来|已经修好|修好了|已经处理|已经解决|(?<![晕昏])过去了|"
     r"last (time|week|month)|yesterday"
 )
 # … a past event named as such, whatever else the clause says (上个月困人的事到现在也没个解释).
@@ -658,7 +755,8 @@ _PAST_EVENT = re.compile(
 )
 # … unless the clause says it is still going on.
 _ONGOING = re.compile(
-    r"还在|仍在|仍然|正在|一直|到现在|至今|开始|又|[日天晚号月周时点]起|以来|未恢复|still|now|since"
+    r"还在|仍在|仍然|正在|一直|到现在|至今|开始|又|[日天晚号月周时点]起|以来|未恢复|从.{0,8}就|"
+    r"still|now|since"
 )
 # … and in the clause after it: "自昨日起全部停运，至今未恢复".
 _CONTINUES = re.compile(r"至今|到现在|未恢复|仍然|仍未|still")
@@ -697,6 +795,19 @@ _CONTEXTS = {
         r"loose|broken|cracked|wind"
     ),
     "gas": re.compile(r"燃气|煤气|天然气|液化气|gas"),
+    # the offender running away or still near, now
+    "fleeing": re.compile(
+        r"(往|朝|向)[^，,。.!！?？;；\s~…]{0,8}(跑|逃|溜|窜|去了)|(跑|逃|溜|窜)(了|掉了|走了|得很快)|"
+        r"(在|正在|还在|快)(跑|逃)|逃跑|(快|赶紧|帮忙)(追|拦|截|堵|抓)|追上去|拦住|截住|抓住他|"
+        r"没跑远|跑不远|还在(小区|附近|里面|楼里|车库|地库|院子)|就在附近|"
+        r"ran (off|away|towards?)|running (off|away|towards?)|fled|getting away"
+    ),
+    # high up, an open window, nobody watching: a ledge is a danger
+    "height": re.compile(
+        r"\d+ ?(楼|层|f)|[二三四五六七八九十几]+(楼|层)|高层|好高|很高|那么高|"
+        r"窗户?(开着|打开|是开|没关)|开着窗|没(有)?(关窗|大人|家长|人看|人管|防护|护栏|纱窗)|"
+        r"外面|外边|悬|探|危险|掉下去|摔下去|快|救命|楼顶|天台|屋顶|吓死|吓人|floor"
+    ),
     "broken_in": re.compile(
         r"撬|被翻|翻得|门(是)?开着|门被(打)?开|锁(被)?(弄)?坏|小偷|贼|闯进|破门|进了人|break"
     ),
@@ -755,9 +866,23 @@ _PLAY = re.compile(
     r"玩(警察|过家家|捉迷藏|打仗|游戏)|警察抓小偷|不是真(的)?(打|吵|杀|砍|抢)"
 )
 _PLAY_KINDS = ("injury", "attack", "crime", "theft", "intruder")
+# Message-wide, for every danger word: a picture, a story or a cartoon (宝宝画了一幅消防车
+# 救火的画).
+_PICTURE = re.compile(
+    r"画(了)?(一|张|幅|个)|的画|绘画|画画|手抄报|作文|动画片|绘本|漫画|故事书|cartoon|drawing"
+)
+# Quoted words are said or written, not happening (孩子喊'电梯要掉下去啦', a '消防车来救火'
+# drawing, a '当心坠物' sign) — unless the quote is a cry for help.
+_QUOTE = re.compile(
+    r"(?<![a-z])'([^']{1,30})'(?![a-z])|\"([^\"]{1,30})\"|“([^”]{1,30})”|‘([^’]{1,30})’|"
+    r"「([^」]{1,30})」|『([^』]{1,30})』|《([^》]{1,30})》"
+)
+_CRY = re.compile(r"救命|救人|help|抓(小偷|贼|坏人)|快跑|报警")
 # Message-wide: hearsay, a rumour or a question whether it is true (朋友圈说…是谣言吧).
 _RUMOUR = re.compile(
     r"谣言|传言|传说|辟谣|谣传|朋友圈(里)?(有人)?说|群里(有人)?(说|传)|听说|据说|听人说|"
+    # someone from elsewhere told the owner (a prospective buyer's friend, an agent)
+    r"(朋友|同事|亲戚|网友|中介|同学|外面的人|别人|人家)(跟我|和我|都|也)?(说|讲|告诉我)|"
     r"是真的吗|是不是真的|rumou?r"
 )
 # A door that locks people out, or in a lobby, is urgent (locked_out), not people
@@ -777,7 +902,8 @@ class Cue:
     kind: str
     level: str
     # "", "negation", "figurative", "sign", "past", "hypothetical", "planned",
-    # "chronic", "false_alarm", "drill", "resolved", "play" (children at play),
+    # "chronic", "false_alarm", "drill", "resolved", "play" (children at play, a
+    # picture), "quote" (words in quotation marks: said or written, not happening),
     # "door" (a door locks people out or in: urgent), "harmless" and "property"
     # (water into a home only; danger signals only)
     negated: str = ""
@@ -811,12 +937,23 @@ def find_cues(normalized: str) -> list[Cue]:
     text = normalized
     matches = []
     contexts: dict[str, bool] = {}
+    needs_help = _STILL_NEEDS_HELP.search(text) is not None
+    quotes = (
+        [m.span() for m in _QUOTE.finditer(text) if not _CRY.search(m.group(0))]
+        if not needs_help
+        else []
+    )
+    # the contexts a family needs are read outside the quotes (a shouted '电梯要掉下去啦'
+    # does not make a lift stopped)
+    unquoted = text
+    for qs, qe in quotes:
+        unquoted = unquoted[:qs] + " " * (qe - qs) + unquoted[qe:]
     for family, pattern, exclude in _COMPILED:
         if family.context:
             ok = True
             for name in family.context:
                 if name not in contexts:
-                    contexts[name] = _CONTEXTS[name].search(text) is not None
+                    contexts[name] = _CONTEXTS[name].search(unquoted) is not None
                 ok = ok and contexts[name]
             if not ok:
                 continue
@@ -830,12 +967,12 @@ def find_cues(normalized: str) -> list[Cue]:
     starts, ends = clause_spans(text)
     false_alarm = _FALSE_ALARM.search(text) is not None
     drill = _DRILL.search(text) is not None and not _REAL_DRILL.search(text)
-    needs_help = _STILL_NEEDS_HELP.search(text) is not None
     resolved = _RESOLVED.search(text) is not None and not needs_help
     aftermath = _AFTERMATH.search(text) is not None
     partial = _PARTIAL.search(text) is not None
     rumour = _RUMOUR.search(text) is not None and not needs_help
     play = _PLAY.search(text) is not None and not needs_help
+    picture = _PICTURE.search(text) is not None and not needs_help
     found: list[tuple[int, Cue]] = []
     clause_info: dict[int, tuple[bool, bool, bool, bool, bool]] = {}
     for start, end, family in matches:
@@ -875,6 +1012,7 @@ def find_cues(normalized: str) -> list[Cue]:
             why = "negation"
         elif (_SIMILE_BEFORE.search(before) and _SIMILE_AFTER.search(after)) or (
             _FIGURATIVE_BEFORE.search(before)
+            or _FIGURATIVE_DEGREE.search(text[max(cs, start - 8) : min(ce, start + 3)])
             or _FIGURATIVE_AFTER.search(after)
             or _SIMILE_CLOSED.search(text[max(cs, start - 12) : start])
         ):
@@ -909,6 +1047,10 @@ def find_cues(normalized: str) -> list[Cue]:
             why = "hypothetical"
         elif danger and play and family.kind in _PLAY_KINDS and not still:
             why = "play"
+        elif danger and picture and not still:
+            why = "play"
+        elif danger and any(qs < start and end < qe for qs, qe in quotes):
+            why = "quote"
         elif danger and false_alarm and not still:
             why = "false_alarm"
         elif danger and drill:
