@@ -35,7 +35,12 @@ CORPUS_PATH = DATA_DIR / "corpus.jsonl"
 FRESH_PATH = DATA_DIR / "fresh.jsonl"
 # Development sets: measured once as exams, then studied. Named one by one (never a
 # glob: the next exam lies in the same folder and nothing here may read it).
-DEV_PATHS = (FRESH_PATH, DATA_DIR / "fresh3.jsonl", DATA_DIR / "fresh4.jsonl")
+DEV_PATHS = (
+    FRESH_PATH,
+    DATA_DIR / "fresh3.jsonl",
+    DATA_DIR / "fresh4.jsonl",
+    DATA_DIR / "fresh6.jsonl",
+)
 
 # Chosen by 5-fold cross-validation on the train split only (see docs/triage.md).
 C = 1.0
