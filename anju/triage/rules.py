@@ -62,7 +62,7 @@ _PERSON = (
 # Live electrics that water or a burning smell can reach (a junction box 电线盒 is not
 # among them: a drip there is the team's urgent leak).
 _ELECTRICS = (
-    r"(?:插座|插排|插线板|排插|拖线板|配电箱|配电柜|配电房|配电室|配电间|电箱|电表箱|电表|电闸|"
+    r"(?:插座|插头|插排|插线板|排插|拖线板|配电箱|配电柜|配电房|配电室|配电间|电箱|电表箱|电表|电闸|"
     r"总闸|电线(?!盒)|电缆|开关|充电器|充电桩|电瓶|电器|变压器|socket|outlet|fuse box)"
 )
 # A place already closed off, covered or out of reach (urgent, not an emergency).
@@ -129,7 +129,7 @@ _FAMILIES: tuple[Family, ...] = (
         context=("lift",),
         inside_negation=False,
     ),
-    Family("trapped", EMERGENCY, r"夹(到|住|伤|倒)|卷进"),
+    Family("trapped", EMERGENCY, r"夹(到|住|伤|倒)|被夹在|夹在门缝|卷进"),
     Family(
         "fire",
         EMERGENCY,
@@ -147,10 +147,11 @@ _FAMILIES: tuple[Family, ...] = (
         "smoke",
         EMERGENCY,
         r"冒着?(白|黑|浓|青|灰)?烟|冒出(一股|一阵|好多|大量)?(白|黑|浓|青|灰)?烟|浓烟|黑烟|"
+        r"飘(出|着)?(一股|一阵)?(白|黑|青|灰)烟|"
         r"烟雾(?!报警|探测|感应|传感)|烟很大|烟好大|(好|很|老)大的烟|"
         r"全是烟(?!味|头|熏)|都是烟(?!味|头|熏)|有烟(?!味|头|民|草|花|熏)|烟从|"
         rf"烟{_gap(4)}(冒出来|窜出来|涌出来|往外冒|往外窜|往外涌)|"
-        r"焦糊|焦味|烧焦|糊味|头晕恶心|中毒|smoking|"
+        r"焦糊|焦味|焦臭|烧焦|糊味|头晕恶心|中毒|smoking|"
         r"(?<![a-z])smoke(?![a-z])(?! (detector|alarm|sensor))",
     ),
     # a burning smell or crackling from electrics, by meaning
@@ -169,7 +170,7 @@ _FAMILIES: tuple[Family, ...] = (
     Family(
         "gas",
         EMERGENCY,
-        r"(煤气|燃气|天然气|煤起|媒气|煤汽|燃汽|液化气)的?(味|气味)|"
+        r"(煤气|燃气|天然气|天然汽|煤起|媒气|煤汽|燃汽|液化气)的?(味|气味)|"
         r"(?<!胎)(?<!轮胎)(漏气|漏器|漏汽)(?!的?报警)|"
         r"泄漏|泄露|漏(煤|燃|天然|液化|媒)(气|器|汽)|"
         r"(燃气|煤气|媒气|天然气|液化气)(管道|管|立管|表|灶|阀|罐|瓶|接头|软管)?"
@@ -207,20 +208,27 @@ _FAMILIES: tuple[Family, ...] = (
         rf"进水了|进水{_gap(6)}(公分|厘米|cm|深)|"
         rf"(水|积水){_gap(6)}(没过|淹过|齐腰|到膝盖|往上涨)|水位{_gap(4)}(涨|上升)|"
         rf"成瀑布|水柱|(管|爆){_gap(8)}喷|water everywhere|"
-        rf"(灯|灯孔|插座){_gap(4)}"
-        r"(滴水|在滴|流水|往下流|都是水|冒水|往下冒)",
+        rf"(灯|灯孔|灯座|插座){_gap(4)}"
+        r"(滴水|在滴|流水|往下流|往下淌|都是水|冒水|往下冒)",
     ),
     # water reaching live electrics, by meaning (unless the power is already off)
     Family(
         "flooding",
         EMERGENCY,
         rf"(?<![雨])(水|积水)(?![电费表])({_gap(8)})(漫|淹|泡|没过|流进|流到|灌进|渗进|渗到|进了?|到了?|碰到|快到|快淹到|顺着)"
-        rf"了?{_gap(4)}{_ELECTRICS}|(流|灌|渗|淌|漫|淹)(进|到)了?{_gap(3)}{_ELECTRICS}|"
+        rf"了?{_gap(4)}{_ELECTRICS}|(流|灌|渗|淌|漫|淹)(进|到)了?{_gap(6)}{_ELECTRICS}|"
         rf"{_ELECTRICS}{_gap(6)}(泡在水|泡水|进水了|进了水|被淹|淹了|全是水|在滴水|在冒水|在流水|"
         r"往外(流|冒)水|往下(流|滴)水|湿透)|"
         rf"{_ELECTRICS}被{_gap(10)}(淋湿|浇湿|泡湿|打湿|泡了)|water (in|into|reach\w*) (the )?(socket|outlet|fuse box)",
         exclude=r"(总闸|电闸|闸|电源)(已经)?(给)?(关|拉|断)(了|掉|下)|(关|拉|断)(了|掉)?(总闸|电闸|闸|电源)|"
         r"停电了|没电了|跳闸了|断电了",
+    ),
+    Family(
+        "flooding",
+        EMERGENCY,
+        rf"水{_gap(8)}(?<!往上)(涌|喷涌|狂喷|往外喷)(?!出来的)",
+        # dirty water coming back up is sewage (urgent)
+        exclude=r"污水|脏水|粪|下水|马桶|地漏|厕所|水槽|化粪池|反水|返水|倒灌",
     ),
     Family(
         "flooding",
@@ -253,7 +261,7 @@ _FAMILIES: tuple[Family, ...] = (
         r"晕倒|昏倒|昏迷|晕过去|抽搐|心脏病|中风|中暑|休克|心梗|脑梗|癫痫|羊癫疯|哮喘发作|跳楼(?!价|甩|大甩|清仓)|坠楼|溺水|落水(?!口|管)|在水里扑腾|"
         r"(要|想|像要)跳(楼|下去)?(?!绳|舞|高|远)|轻生|自杀|"
         rf"爬到了?{_gap(6)}(栏杆|护栏|窗|阳台){_gap(2)}外|"
-        rf"压(住|在|到)了?{_gap(3)}(人|一个|孩|老人|小孩|阿姨|大爷)|被压(住|在)|"
+        rf"压(住|在|到|着)了?{_gap(3)}(人|一个|两个|几个|孩|老人|小孩|阿姨|大爷)|被压(住|在)|"
         r"injured|bleeding|unconscious|help me",
     ),
     Family(
@@ -262,7 +270,7 @@ _FAMILIES: tuple[Family, ...] = (
         r"叫不醒|喊不醒|不省人事|没(有)?(呼吸|意识|知觉)|不太清醒|不清醒|没上来|"
         rf"血{_gap(2)}(止不住|不止|停不下来)|止不住(地)?(流)?血|"
         # bleeding by meaning: blood + a flowing or not-stopping word, or a lot of it
-        rf"(?<![献验抽])血{_gap(4)}(在流|流个不停|直流|往外(流|冒|涌|渗|淌)|淌|涌|喷|"
+        rf"(?<![献验抽])血{_gap(4)}(在流|流个不停|直流|往外(流|冒|涌|渗|淌)|往下(流|淌|滴)|淌|涌|喷|"
         r"滴(?!管)|流(了)?(一地|一身|满|好多|很多|不少)|一直(在)?流|不停(地)?流)|"
         r"(满|一)(手|脸|头|身|腿|地)(都是|全是)?(的)?血|(全|都)是血|血肉模糊|血淋淋|(?<![得要又])大出血|"
         r"(好多|很多|一大?滩|一地|大量)的?血|"
@@ -277,7 +285,7 @@ _FAMILIES: tuple[Family, ...] = (
         EMERGENCY,
         rf"{_CHILD}{_gap(12)}{_LEDGE}|{_LEDGE}{_gap(6)}(有|站着|坐着|趴着|蹲着|爬着)(个|一个|两个)?{_CHILD}|"
         rf"(探出|伸出)(了)?(半个|大半个|上半)?(身子|身体)|半个身子{_gap(4)}(外|探出|出去|悬)|"
-        rf"(悬|挂|吊)在(窗|阳台|栏杆|护栏){_gap(2)}(外|上)|"
+        rf"({_CHILD}|人|他|她){_gap(6)}(悬|挂|吊)在(窗|阳台|栏杆|护栏){_gap(2)}(外|上)|"
         rf"(有人|有个人|一个人|男的|女的|老人|一个男|一个女){_gap(8)}(站|坐|蹲|翻|跨|爬)(在|到|上|过)?了?{_gap(4)}"
         r"(楼顶|天台|屋顶|顶楼)(的)?(边|沿|外|栏杆外|护栏外)|"
         r"(kid|child|toddler|boy|girl|someone)s? [a-z ]{0,24}(on|onto|over|out of|outside) (the |a )?"
@@ -295,15 +303,16 @@ _FAMILIES: tuple[Family, ...] = (
         EMERGENCY,
         r"(人|孩|娃|老人|宝宝|小朋友|学生|老太|大爷|阿姨|工人|大妈)"
         rf"{_gap(4)}(掉|摔|跌|滑)(下|进|倒)|摔倒|滑倒|跌倒|"
-        r"(?<!谁)((跌|摔|滑)(下|进)去|(掉|跌|摔|滑)(进|下)(井|水|河|湖|池))|"
+        rf"(?<!谁)((跌|摔|滑)(下|进)去|(掉|跌|摔|滑)(进|下|到)了?{_gap(3)}(井|水|河|湖|池|塘))|"
         r"(?<![树杆墙栏牌架])倒地|(人|他|她|老人|孩子|阿姨|大爷|老太|有人)"
-        rf"{_gap(4)}倒在|躺在地上|起不来|摔下来|摔进|救命|"
+        rf"{_gap(4)}倒在|躺在地上|(?<!爬)起不来|爬不起来|摔下来|摔进|救命|在水里扑腾|在扑腾|"
         r"救护车(?!也|都|进|开不|过不)|(打|叫|拨)了?120|ambulance",
     ),
     Family(
         "injury",
         EMERGENCY,
-        r"砸到(了)?人|打(了)?人|打起来|打架|殴打|"
+        r"砸到(了)?人|砸中|打(了)?人|打起来|打架|殴打|"
+        rf"把{_gap(4)}{_PERSON}{_gap(2)}(打|踹|推|砸|捅|扑)(倒|伤|翻)|扑(倒|向)(了)?{_gap(2)}{_PERSON}|"
         # an attack by meaning: a hitting, throwing or stabbing verb and a person hit
         rf"(?<![别不])(砸|捅|砍|刺|扎|踢|踹|揍|抡|扇|掐|泼|推)(了|伤|倒|向|到)?{_PERSON}(?!电话|手机|家|门|的?车)|"
         rf"(拿|抄|举|抡|挥|拎)(起|着)?{_gap(3)}(酒瓶|瓶子|砖头|石头|铁棍|钢管|棍子|锤子|榔头|"
@@ -404,6 +413,7 @@ _FAMILIES: tuple[Family, ...] = (
         r"(掉|刮|吹|脱|塌)(下来|落|开)了?一半|耷拉|要掉不掉|"
         rf"随时{_gap(4)}(掉|砸|倒|塌|下来|脱落|飞下来)|(快|要)(掉|倒|塌)(下来|了)|"
         rf"往(外|下|路|人行道|这边|那边){_gap(2)}(歪|倒|斜)|"
+        rf"(广告牌|招牌|灯箱|外机|雨棚|铁皮|大树|树干|电线杆|路灯杆){_gap(4)}(歪了|歪着|斜了)|"
         rf"刚(才|刚)?{_gap(10)}(掉|砸|落|塌|垮|刮|吹|掀|飞|甩)(了)?{_gap(4)}(下来|在|到|一地)|"
         r"(掉|落|刮|吹|砸)(了)(一|几|两|好几|一大)(块|片|根)|"
         rf"(掉|刮|吹|砸|落)(下来|下)(了)?{_gap(2)}(几|一|两|好几|一大)(块|片|根|个)|"
@@ -611,6 +621,9 @@ _SIGNALS: tuple[Family, ...] = (
         r"摔|跌|滑倒|倒在|倒地|栽|晕|昏|不醒|没反应|没呼吸|没意识|抽搐|口吐白沫|不动了|"
         r"(滑|绊)了?(一)?跤|动不了|扶不动|爬不起来|"
         r"站不起|起不来|休克|心脏|喘不上|呼吸困难|脸色发(白|紫|青)|嘴唇发紫|噎|呛|卡住喉|"
+        # a sudden illness said as what one sees
+        r"捂着(胸口|心口|肚子)|(胸口|心口)(疼|痛|闷)|说不出话|喘不过气|(蹲|瘫|坐)在地上|瘫(倒|软)|"
+        r"口吐白沫|嘴歪|半边(身子)?(麻|动不了)|(意识|神志)不清|抽筋|"
         r"collapse|faint|fell|fall",
     ),
     Family(
@@ -618,12 +631,12 @@ _SIGNALS: tuple[Family, ...] = (
         SIGNAL,
         r"(?<![上消发打点灭恼窝])火(?!车|锅|腿|柴|龙果|候|栓|机|大|爆|气|烧眉毛|热|辣|红|速|急|冒三丈)|烧(?!开|饭|菜|水|烤|鸡|饼|卖|钱|香)|燃(?!气)|焦|(?<![黏粘模迷含稀])糊(?![涂弄])|冒烟|浓烟|黑烟|"
         r"(?<!抽|吸|香|烟|油)烟(?!头|民|草|花|酒|台|囱|感|雾报警|瘾)|"
-        r"爆炸|炸了|fire|smoke|burn",
+        r"爆炸|炸了|鼓包|fire|smoke|burn",
     ),
     Family(
         "smell",
         SIGNAL,
-        r"气味|味道|味儿|臭鸡蛋|刺鼻|呛人|呛得|煤气|燃气|天然气|液化气|gas|smell",
+        r"气味|味道|味儿|怪味|臭鸡蛋|刺鼻|呛人|呛得|煤气|燃气|天然气|液化气|gas|smell",
     ),
     Family(
         "water",
@@ -634,7 +647,7 @@ _SIGNALS: tuple[Family, ...] = (
     Family(
         "burst",
         SIGNAL,
-        r"(?<!火)爆(?!表|满|单|款|仓|米|红|料|笑|炒|灯)|崩|裂|断开|脱开|炸(?!鸡|酱|串|薯)|burst|crack",
+        r"(轰|砰|嘭)(的|地)一声|一声巨响|(?<!火)爆(?!表|满|单|款|仓|米|红|料|笑|炒|灯)|崩|裂|断开|脱开|炸(?!鸡|酱|串|薯)|burst|crack",
     ),
     Family(
         "fall",
@@ -751,6 +764,10 @@ _NEGATION = re.compile(
 # Fault cues name a lack themselves (没水, 不动): only a denial before them counts.
 _FAULT_NEGATION = re.compile(r"没有|不是|并非|并没|并不|还没|没|no |not ")
 _NEG_WINDOW = 6
+# A potential complement (站不稳, 拦不住, 叫不醒) names what happens, it denies nothing.
+_COMPLEMENT = re.compile(
+    r"[站拦挡扶按止关抓拉爬]不(稳|住|动|起|了)|(?<!爬)起不来|爬不起来|叫不醒|喊不醒|喘不上"
+)
 # (没过 of water that rises over something is no negation: 积水没过了充电桩)
 _INSIDE_NEGATION = re.compile(r"没(?!过[^来去])|不|未|差点|险些|容易|可能会")
 
@@ -838,7 +855,7 @@ _CONTEXTS = {
     "gas": re.compile(r"燃气|煤气|天然气|液化气|gas"),
     # the offender running away or still near, now
     "fleeing": re.compile(
-        r"(往|朝|向)[^，,。.!！?？;；\s~…]{0,8}(跑|逃|溜|窜|去了|走了)|(跑|逃|溜|窜)(了|掉了|走了|得很快|咗|起)|"
+        r"(往|朝|向)[^，,。.!！?？;；\s~…]{0,12}(跑|逃|溜|窜|钻|躲|去了|走了)|(跑|逃|溜|窜)(了|掉了|走了|得很快|咗|起)|"
         r"(骑|开|推|拎|抱|扛)(着|上)?(就)?(走|跑)|刚出(东|西|南|北|大|后|侧|正)?门|(喊|叫)[^，,。.!！?？;；\s~…]{0,4}(还|就)跑|"
         r"堵(门|住出口)|(在后面|快去)追|"
         r"(在|正在|还在|快)(跑|逃)|逃跑|(快|赶紧|帮忙)(追|拦|截|堵|抓)|追上去|拦住|截住|抓住他|"
@@ -1053,12 +1070,15 @@ def find_cues(normalized: str) -> list[Cue]:
         still = _STILL.search(text[cs:ce]) is not None
         inside = text[start:end]
         before = text[max(cs, start - _NEG_WINDOW) : start]
-        before = before.replace("是不是", "").replace("有没有人", "")
+        before = _COMPLEMENT.sub(
+            "", before.replace("是不是", "").replace("有没有人", "")
+        )
         after = text[end:ce]
         danger = family.level != URGENT  # emergencies and danger signals
         negation = _NEGATION if danger else _FAULT_NEGATION
         if negation.search(before[-4:] if danger else before[-3:]) or (
-            family.inside_negation and _INSIDE_NEGATION.search(inside)
+            family.inside_negation
+            and _INSIDE_NEGATION.search(_COMPLEMENT.sub("", inside))
         ):
             why = "negation"
         elif (_SIMILE_BEFORE.search(before) and _SIMILE_AFTER.search(after)) or (
