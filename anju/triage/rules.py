@@ -59,6 +59,34 @@ _PERSON = (
 )
 
 
+# Live electrics that water or a burning smell can reach (a junction box 电线盒 is not
+# among them: a drip there is the team's urgent leak).
+_ELECTRICS = (
+    r"(?:插座|插头|插排|插线板|排插|拖线板|配电箱|配电柜|配电房|配电室|配电间|电箱|电表箱|电表|电闸|"
+    r"总闸|电线(?!盒)|电缆|开关|充电器|充电桩|电瓶|电器|变压器|socket|outlet|fuse box)"
+)
+# A place already closed off, covered or out of reach (urgent, not an emergency).
+_CORDONED = (
+    r"已经?(拉|围|封|设|挡|拦|隔)(了|好|上|起)?(警戒线|围挡|起来)|(拉|围|封|拦|挡|隔)(好|起来)了|"
+    r"拉了警戒线|警戒线|锥桶|路障|围挡|隔离带|警示(带|牌|桩|线)|"
+    r"(拉|绑|系|扯)(了)?(一|几)?(根|条|道)?(绳子|绳|警示带|隔离带|线拦)|"
+    r"不让(人|车|大家)?(过|走|靠近|进|通行|经过)|"
+    rf"(放|摆|立|拿|用|搬){_G}{{0,6}}(挡|拦|围|盖|隔)(着|住|上|起来|好)|"
+    rf"(盖|遮|封)(住|上|好)了|没人能(上去|过去|进去|靠近|走)|门{_G}{{0,3}}锁着|上不去人|cordoned|taped off"
+)
+# A child (the ones who climb where they must not).
+_CHILD = (
+    r"(?:小孩|孩子|小朋友|娃|宝宝|儿童|小男孩|小女孩|男孩|女孩|小学生|初中生|中学生|学生|少年|熊孩子|"
+    r"kid|child|toddler|boy|girl)"
+)
+# A ledge, a sill or an edge high up: where a child, or anyone, must not be.
+_LEDGE = (
+    r"(?:窗台|窗沿|窗框|窗户?外|飘窗外|阳台(外|边|栏杆|护栏|围栏|外面|的栏杆|的花架|花架)|"
+    r"(栏杆|护栏|围栏|防护网|防盗网)(上|外|外面|外边)|空调外机|外机(上|架|平台)|空调(架|平台)|"
+    r"(楼顶|天台|屋顶|顶楼|楼顶天台)(的)?(边|沿|外)|房檐|屋檐|ledge|window ?sill)"
+)
+
+
 @dataclass(frozen=True)
 class Family:
     """One cue family: a kind of danger or trouble written as one pattern."""
@@ -101,7 +129,7 @@ _FAMILIES: tuple[Family, ...] = (
         context=("lift",),
         inside_negation=False,
     ),
-    Family("trapped", EMERGENCY, r"夹(到|住|伤|倒)|卷进"),
+    Family("trapped", EMERGENCY, r"夹(到|住|伤|倒)|被夹在|夹在门缝|卷进"),
     Family(
         "fire",
         EMERGENCY,
@@ -111,7 +139,7 @@ _FAMILIES: tuple[Family, ...] = (
         r"烧起来|烧着了|着伙|燃起来|自燃|爆炸|🔥|着了.{0,3}火|(打|拨|叫)了?119|"
         r"(锅|油|窗帘|被子|沙发|衣服|纸箱|纸壳|纸|垃圾|车|电线|线路|插座|插排|插板|"
         rf"电瓶|电池|柜|床|树|草|房子|屋|杂物|电动车|车棚|柴){_gap(3)}"
-        r"(着了|烧着|引着|点着|烧了起来|着起来|燃了|燃烧)|"
+        r"((?<![挡盖放拦围压看等睡急接跟顶拿堵靠贴关锁摆撑扶])着了|烧着|引着|点着|烧了起来|着起来|燃了|燃烧)|"
         r"点着了|引着了|on fire|burning|(?<![a-z])fire(?![a-z])"
         r"(?! (door|exit|extinguisher|alarm|drill|escape|hydrant|safety|check|lane|engine))",
     ),
@@ -119,19 +147,34 @@ _FAMILIES: tuple[Family, ...] = (
         "smoke",
         EMERGENCY,
         r"冒着?(白|黑|浓|青|灰)?烟|冒出(一股|一阵|好多|大量)?(白|黑|浓|青|灰)?烟|浓烟|黑烟|"
+        r"飘(出|着)?(一股|一阵)?(白|黑|青|灰)烟|"
         r"烟雾(?!报警|探测|感应|传感)|烟很大|烟好大|(好|很|老)大的烟|"
         r"全是烟(?!味|头|熏)|都是烟(?!味|头|熏)|有烟(?!味|头|民|草|花|熏)|烟从|"
         rf"烟{_gap(4)}(冒出来|窜出来|涌出来|往外冒|往外窜|往外涌)|"
-        r"焦糊|焦味|烧焦|糊味|头晕恶心|中毒|smoking|"
+        r"焦糊|焦味|焦臭|烧焦|糊味|头晕恶心|中毒|smoking|"
         r"(?<![a-z])smoke(?![a-z])(?! (detector|alarm|sensor))",
+    ),
+    # a burning smell or crackling from electrics, by meaning
+    Family(
+        "smoke",
+        EMERGENCY,
+        rf"{_ELECTRICS}{_gap(8)}(烟味|烧(焦)?的?味|塑料味|胶皮味|橡胶味|焦味|糊味|烧起来|烫手|发烫冒)|"
+        rf"(烟味|塑料味|胶皮味|橡胶味|烧焦的?味|烧塑料的?味){_gap(8)}{_ELECTRICS}|burning smell",
+        exclude=r"抽烟|吸烟|谁抽|抽的|烟头|二手烟",
+    ),
+    Family(
+        "sparks",
+        EMERGENCY,
+        rf"({_ELECTRICS}|箱子|箱)(里|里面)?{_gap(6)}(滋滋|嗞嗞|吱吱|噼啪|噼里啪啦|啪啪)(地|的)?(响|声|作响)",
     ),
     Family(
         "gas",
         EMERGENCY,
-        r"(煤气|燃气|天然气|煤起|媒气|煤汽|燃汽|液化气)的?(味|气味)|"
+        r"(煤气|燃气|天然气|天然汽|煤起|媒气|煤汽|燃汽|液化气)的?(味|气味)|"
         r"(?<!胎)(?<!轮胎)(漏气|漏器|漏汽)(?!的?报警)|"
         r"泄漏|泄露|漏(煤|燃|天然|液化|媒)(气|器|汽)|"
-        rf"(燃气|煤气|媒气|天然气|液化气)(管道|管|立管|表|灶|阀|罐|瓶|接头|软管)?{_gap(6)}"
+        r"(燃气|煤气|媒气|天然气|液化气)(管道|管|立管|表|灶|阀|罐|瓶|接头|软管)?"
+        r"(?:(?!箱|门|盖|柜|罩|牌|费|单)[^，,。.!！?？;；\s~…]){0,6}"
         r"(漏|泄|断|破|裂|挖断|砸坏)(?!费|交|缴|气的?报警)|"
         r"gas leak|leaking gas|smell(s|ing)? (of )?gas|gas smell",
     ),
@@ -154,7 +197,7 @@ _FAMILIES: tuple[Family, ...] = (
         "flooding",
         EMERGENCY,
         rf"爆管|爆裂|(管|水喉|水箱|暖气片|接头|阀|龙头|水表){_gap(4)}(爆|暴|崩|裂开|破裂|飙)|"
-        rf"(管|管子|接头){_gap(4)}(断开|断裂|脱落|脱开)|水{_gap(4)}(止不住|堵不住)|"
+        rf"(?<!雨水)(?<!落水)(?<!排水)(?<!雨)(管|管子|接头){_gap(4)}(断开|断裂|脱落|脱开)|水{_gap(4)}(止不住|堵不住)|"
         r"burst|flood",
     ),
     Family(
@@ -165,8 +208,27 @@ _FAMILIES: tuple[Family, ...] = (
         rf"进水了|进水{_gap(6)}(公分|厘米|cm|深)|"
         rf"(水|积水){_gap(6)}(没过|淹过|齐腰|到膝盖|往上涨)|水位{_gap(4)}(涨|上升)|"
         rf"成瀑布|水柱|(管|爆){_gap(8)}喷|water everywhere|"
-        rf"(灯|灯孔|插座){_gap(4)}"
-        r"(滴水|在滴|流水|往下流|都是水|冒水|往下冒)",
+        rf"(灯|灯孔|灯座|插座){_gap(4)}"
+        r"(滴水|在滴|流水|往下流|往下淌|都是水|冒水|往下冒)",
+    ),
+    # water reaching live electrics, by meaning (unless the power is already off)
+    Family(
+        "flooding",
+        EMERGENCY,
+        rf"(?<![雨])(水|积水)(?![电费表])({_gap(8)})(漫|淹|泡|没过|流进|流到|灌进|渗进|渗到|进了?|到了?|碰到|快到|快淹到|顺着)"
+        rf"了?{_gap(4)}{_ELECTRICS}|(流|灌|渗|淌|漫|淹)(进|到)了?{_gap(6)}{_ELECTRICS}|"
+        rf"{_ELECTRICS}{_gap(6)}(泡在水|泡水|进水了|进了水|被淹|淹了|全是水|在滴水|在冒水|在流水|"
+        r"往外(流|冒)水|往下(流|滴)水|湿透)|"
+        rf"{_ELECTRICS}被{_gap(10)}(淋湿|浇湿|泡湿|打湿|泡了)|water (in|into|reach\w*) (the )?(socket|outlet|fuse box)",
+        exclude=r"(总闸|电闸|闸|电源)(已经)?(给)?(关|拉|断)(了|掉|下)|(关|拉|断)(了|掉)?(总闸|电闸|闸|电源)|"
+        r"停电了|没电了|跳闸了|断电了",
+    ),
+    Family(
+        "flooding",
+        EMERGENCY,
+        rf"水{_gap(8)}(?<!往上)(涌|喷涌|狂喷|往外喷)(?!出来的)",
+        # dirty water coming back up is sewage (urgent)
+        exclude=r"污水|脏水|粪|下水|马桶|地漏|厕所|水槽|化粪池|反水|返水|倒灌",
     ),
     Family(
         "flooding",
@@ -192,14 +254,14 @@ _FAMILIES: tuple[Family, ...] = (
     Family(
         "injury",
         EMERGENCY,
-        r"(?<![猫狗鸟])受伤|砸伤|咬伤|摔伤|烫伤|划伤|割伤|撞伤|"
-        rf"流(?!了?(一)?点血){_gap(4)}血|出血|见血|是血|血流|头破|打破了?头|骨折|摔断|"
+        r"(?<![猫狗鸟])受伤(?!的(小)?(鸟|猫|狗|鸽子|动物))|砸伤|咬伤|摔伤|烫伤|划伤|割伤|撞伤|"
+        rf"流(?!了?(一)?点血){_gap(4)}血|(?<![得要又大])出血|见血|是血|血流|头破|打破了?头|骨折|摔断|"
         rf"腿{_gap(4)}断|(划|割|刮|剌)(破|开)(了)?{_gap(4)}(腿|手|头|脚|脸|胳膊|口子|动脉)|"
         rf"伤口{_gap(2)}(很深|好深|很大|好大)|"
-        r"晕倒|昏倒|昏迷|晕过去|抽搐|心脏病|中风|跳楼|坠楼|溺水|落水(?!口|管)|在水里扑腾|"
+        r"晕倒|昏倒|昏迷|晕过去|抽搐|心脏病|中风|中暑|休克|心梗|脑梗|癫痫|羊癫疯|哮喘发作|跳楼(?!价|甩|大甩|清仓)|坠楼|溺水|落水(?!口|管)|在水里扑腾|"
         r"(要|想|像要)跳(楼|下去)?(?!绳|舞|高|远)|轻生|自杀|"
         rf"爬到了?{_gap(6)}(栏杆|护栏|窗|阳台){_gap(2)}外|"
-        rf"压(住|在|到)了?{_gap(3)}(人|一个|孩|老人|小孩|阿姨|大爷)|被压(住|在)|"
+        rf"压(住|在|到|着)了?{_gap(3)}(人|一个|两个|几个|孩|老人|小孩|阿姨|大爷)|被压(住|在)|"
         r"injured|bleeding|unconscious|help me",
     ),
     Family(
@@ -208,27 +270,49 @@ _FAMILIES: tuple[Family, ...] = (
         r"叫不醒|喊不醒|不省人事|没(有)?(呼吸|意识|知觉)|不太清醒|不清醒|没上来|"
         rf"血{_gap(2)}(止不住|不止|停不下来)|止不住(地)?(流)?血|"
         # bleeding by meaning: blood + a flowing or not-stopping word, or a lot of it
-        rf"(?<![献验抽])血{_gap(4)}(在流|流个不停|直流|往外(流|冒|涌|渗|淌)|淌|涌|喷|"
+        rf"(?<![献验抽])血{_gap(4)}(在流|流个不停|直流|往外(流|冒|涌|渗|淌)|往下(流|淌|滴)|淌|涌|喷|"
         r"滴(?!管)|流(了)?(一地|一身|满|好多|很多|不少)|一直(在)?流|不停(地)?流)|"
-        r"(满|一)(手|脸|头|身|腿|地)(都是|全是)?(的)?血|(全|都)是血|血肉模糊|血淋淋|大出血|"
+        r"(满|一)(手|脸|头|身|腿|地)(都是|全是)?(的)?血|(全|都)是血|血肉模糊|血淋淋|(?<![得要又])大出血|"
         r"(好多|很多|一大?滩|一地|大量)的?血|"
-        rf"(喊|叫){_gap(3)}(不应|没反应)",
+        rf"(喊|叫){_gap(3)}(不应|没反应|不醒|没动静|不答应)",
         inside_negation=False,
+    ),
+    # someone where a fall would kill, by meaning: a child on a sill, a ledge, an
+    # outdoor unit or outside a railing high up; anyone on a roof's edge; a body leaning
+    # out of a window
+    Family(
+        "injury",
+        EMERGENCY,
+        rf"{_CHILD}{_gap(12)}{_LEDGE}|{_LEDGE}{_gap(6)}(有|站着|坐着|趴着|蹲着|爬着)(个|一个|两个)?{_CHILD}|"
+        rf"(探出|伸出)(了)?(半个|大半个|上半)?(身子|身体)|半个身子{_gap(4)}(外|探出|出去|悬)|"
+        rf"({_CHILD}|人|他|她){_gap(6)}(悬|挂|吊)在(窗|阳台|栏杆|护栏){_gap(2)}(外|上)|"
+        rf"(有人|有个人|一个人|男的|女的|老人|一个男|一个女){_gap(8)}(站|坐|蹲|翻|跨|爬)(在|到|上|过)?了?{_gap(4)}"
+        r"(楼顶|天台|屋顶|顶楼)(的)?(边|沿|外|栏杆外|护栏外)|"
+        r"(kid|child|toddler|boy|girl|someone)s? [a-z ]{0,24}(on|onto|over|out of|outside) (the |a )?"
+        r"(window ?sill|ledge|balcony railing|railing|roof edge|edge of the roof)",
+        context=("height",),
+    ),
+    Family(
+        "injury",
+        EMERGENCY,
+        rf"{_CHILD}{_gap(12)}(飘窗|窗台|窗边)(上|边)?|(飘窗|窗台)(上|边)?{_gap(6)}{_CHILD}",
+        context=("open_window", "height"),
     ),
     Family(
         "injury",
         EMERGENCY,
         r"(人|孩|娃|老人|宝宝|小朋友|学生|老太|大爷|阿姨|工人|大妈)"
         rf"{_gap(4)}(掉|摔|跌|滑)(下|进|倒)|摔倒|滑倒|跌倒|"
-        r"(?<!谁)((跌|摔|滑)(下|进)去|(掉|跌|摔|滑)(进|下)(井|水|河|湖|池))|"
+        rf"(?<!谁)((跌|摔|滑)(下|进)去|(掉|跌|摔|滑)(进|下|到)了?{_gap(3)}(井|水|河|湖|池|塘))|"
         r"(?<![树杆墙栏牌架])倒地|(人|他|她|老人|孩子|阿姨|大爷|老太|有人)"
-        rf"{_gap(4)}倒在|躺在地上|起不来|摔下来|摔进|救命|"
+        rf"{_gap(4)}倒在|躺在地上|(?<!爬)起不来|爬不起来|摔下来|摔进|救命|在水里扑腾|在扑腾|"
         r"救护车(?!也|都|进|开不|过不)|(打|叫|拨)了?120|ambulance",
     ),
     Family(
         "injury",
         EMERGENCY,
-        r"砸到(了)?人|打(了)?人|打起来|打架|殴打|"
+        r"砸到(了)?人|砸中|打(了)?人|打起来|打架|殴打|"
+        rf"把{_gap(4)}{_PERSON}{_gap(2)}(打|踹|推|砸|捅|扑)(倒|伤|翻)|扑(倒|向)(了)?{_gap(2)}{_PERSON}|"
         # an attack by meaning: a hitting, throwing or stabbing verb and a person hit
         rf"(?<![别不])(砸|捅|砍|刺|扎|踢|踹|揍|抡|扇|掐|泼|推)(了|伤|倒|向|到)?{_PERSON}(?!电话|手机|家|门|的?车)|"
         rf"(拿|抄|举|抡|挥|拎)(起|着)?{_gap(3)}(酒瓶|瓶子|砖头|石头|铁棍|钢管|棍子|锤子|榔头|"
@@ -236,7 +320,7 @@ _FAMILIES: tuple[Family, ...] = (
         rf"{_PERSON}被{_gap(4)}(打|砸|捅|砍|刺|扎|踢|踹|揍|推倒|打倒)(了|伤|倒|破|得)|"
         rf"(对着|朝着?|冲着?|向着?|往){_gap(4)}{_PERSON}(?!行道|行横道|家){_gap(3)}"
         r"(扔|砸|泼|丢|捅|砍|扎|挥|抡|打|开枪)|"
-        rf"(持|拿|举|挥|提|带|拎)着?{_gap(3)}(刀|斧|棍|棒|凶器|枪)|持刀|拿刀|砍门|"
+        rf"(持|拿|举|挥|提|带|拎)着?{_gap(5)}(刀|斧|棍|棒|凶器|枪)|持刀|拿刀|动了?刀子?|砍门|"
         r"砍人|要砍|砍死|捅人|杀人(?!不见血|不眨眼|犯法)|要杀|弄死|打死|"
         r"(在)?(砸|踹|撞)(我家)?门|踹开|(用力|使劲|拼命)(地)?(拍|敲|踢|撞)(我家)?门|"
         r"(家|屋)(里)?被翻|(家|屋|房间|里面|柜子|抽屉)(里)?(被)?翻得乱七八糟|人走没走|(小偷|贼|人)(可能)?还在(里面|屋里|家里)|"
@@ -259,6 +343,25 @@ _FAMILIES: tuple[Family, ...] = (
         r"robbery|being robbed",
         exclude=rf"监控{_G}{{0,4}}(拍到|能|调|查)|好几(家|户|次|回)|加强巡逻|防范|防盗|最近|"
         r"抢修|抢险|抢救",
+        chronic_applies=True,
+    ),
+    # a crime that has just happened, by meaning: a robbery or theft with the offender
+    # running away or still near (抢了包往东门跑了, 偷了车正在跑, 快追)
+    Family(
+        "crime",
+        EMERGENCY,
+        rf"抢(劫|夺|走|了|咗|起)|被(人)?抢|抢{_NB}{{0,6}}(包|手机|钱包|项链|耳环|金链|首饰|东西|电动车|车(?!位))|"
+        r"偷(了|走|完|东西)|被(人)?偷|扒(了|走)|扒手|小偷|"
+        r"(扯|拽|夺)(了|下|走|掉)|(拿|抱|顺|推|骑|拎|扛)走|剪(了|断)?(锁|车锁)|撬(开|了)|"
+        r"(锁|车锁)(被)?(剪|撬)(了|断|开)|(拿|抱|拎|抢|偷|扯|揣)(了|上|起|着)?(东西)?(就|便)(跑|溜|逃)|"
+        r"(阳台|窗户|窗|围墙)(上)?(翻|爬)(出来|进去|下来)|"
+        r"贼(?!大|多|好|贵|快|亮|冷|热|难|烦|吵|香|长|便宜|拉风)|"
+        r"snatch|stole|grabbed|robbed|mugged|thie(f|ves)",
+        context=("fleeing",),
+        # the offender long gone is a report for the CCTV, not an emergency
+        exclude=r"车位|抢修|抢险|抢救|抢购|抢票|抢红包|加强巡逻|防范|好几(家|户|次|回)|"
+        r"早(就)?(跑|溜|没影|走)|跑没影|跑远了|不知道(是)?(谁|哪天|什么时候)|"
+        r"(调|查|看)(一下|下)?监控|监控(能不能|能|拍到|调)",
         chronic_applies=True,
     ),
     # a break-in with someone maybe still inside
@@ -310,6 +413,7 @@ _FAMILIES: tuple[Family, ...] = (
         r"(掉|刮|吹|脱|塌)(下来|落|开)了?一半|耷拉|要掉不掉|"
         rf"随时{_gap(4)}(掉|砸|倒|塌|下来|脱落|飞下来)|(快|要)(掉|倒|塌)(下来|了)|"
         rf"往(外|下|路|人行道|这边|那边){_gap(2)}(歪|倒|斜)|"
+        rf"(广告牌|招牌|灯箱|外机|雨棚|铁皮|大树|树干|电线杆|路灯杆){_gap(4)}(歪了|歪着|斜了)|"
         rf"刚(才|刚)?{_gap(10)}(掉|砸|落|塌|垮|刮|吹|掀|飞|甩)(了)?{_gap(4)}(下来|在|到|一地)|"
         r"(掉|落|刮|吹|砸)(了)(一|几|两|好几|一大)(块|片|根)|"
         rf"(掉|刮|吹|砸|落)(下来|下)(了)?{_gap(2)}(几|一|两|好几|一大)(块|片|根|个)|"
@@ -318,9 +422,7 @@ _FAMILIES: tuple[Family, ...] = (
         r"hanging|swinging|about to fall|falling (down|off)",
         context=("people_now", "broken"),
         exclude=r"烟头|果皮|瓜子|树叶|落叶|叶子|花瓣|杨絮|柳絮|虫|鸟屎|口水|灰尘|"
-        r"横幅|旗|彩带|灯笼|气球|衣服|被子|床单|风筝|窗帘|鸟窝|塑料袋|"
-        r"已经?(拉|围|封|设)(了|好|上)?(警戒线|围挡|起来)|(拉|围|封)(好|起来)了|"
-        r"拉了警戒线|cordoned",
+        r"横幅|旗|彩带|灯笼|气球|衣服|被子|床单|风筝|窗帘|鸟窝|塑料袋|" + _CORDONED,
         inside_negation=False,
         hypothetical_applies=False,
         chronic_applies=True,
@@ -329,7 +431,7 @@ _FAMILIES: tuple[Family, ...] = (
     Family(
         "no_water",
         URGENT,
-        rf"停水|断水|(?<![表卡车瓶池机])没水|没有水|冇水|没得水|么得水|莫得水|无水|一滴水|"
+        rf"停水|断水|(?<![表卡车瓶池机])没水|没有水|没(有)?自来水|冇水|没得水|么得水|莫得水|无水|一滴水|"
         r"一点水(也|都)(没|冇|莫)|"
         rf"水压(?!忽){_gap(3)}(低|小)|不出水|"
         rf"(只|就)滴几滴|(什么时候|啥时候|几点|还没|还不|怎么还不){_gap(2)}(来水|通水|供水)|"
@@ -341,9 +443,10 @@ _FAMILIES: tuple[Family, ...] = (
         URGENT,
         rf"(家|屋|楼|层|单元|小区|全|都|整|我们|突然|期|区|栋){_gap(6)}"
         r"(?<![灯卡表车瓶池机扇座铃器话])(没电|停电|没有电|冇电|全黑|断电|没得电|莫得电|么得电)|"
+        rf"(家|屋|楼|层|单元|小区|整)(里|里面|头)?{_gap(4)}(?<![车机表])电(全|都)?(没了|没有了|断了)|"
         rf"跳闸|停电了|停电|一推(上去)?就跳|推不上去|"
         rf"(什么时候|啥时候|几点|还没|还不|怎么还不){_gap(2)}(来电|通电|供电)|"
-        rf"(整个|全)(小区|楼|栋|单元){_gap(10)}(不亮|黑)|"
+        rf"(整个|全|整)(小区|楼|栋|幢|座|层|单元){_gap(10)}(不亮|黑)|"
         r"power (has been |is |was )?(cut|out|off)|power outage|no (power|electricity)|blackout",
         inside_negation=False,
     ),
@@ -366,7 +469,9 @@ _FAMILIES: tuple[Family, ...] = (
         rf"往上(冒|返|反|涌){_gap(1)}(水|污|粪)|检查井{_gap(6)}(溢|冒)|化粪池{_gap(4)}(满|溢|冒)|"
         rf"(污|粪|脏)水{_gap(8)}(冒|溢|倒|漫|涌|流得)|(水|污|粪){_gap(4)}(溢|漫)出|"
         rf"(冒|涌|返|反|溢)(出来|上来){_gap(8)}(污水|脏水|粪水|臭水|黑水)|"
-        r"往外(溢|冒|涌)|sewage",
+        r"往外(溢|冒|涌)|sewage|"
+        rf"(污|粪|脏|臭|黑)水{_gap(12)}(冒|溢|返|反|涌)(上来|出来)|"
+        rf"(返|反|冒|涌)(上来|出来)(了)?{_gap(4)}(屎|粪|污水|脏水)|一地(屎|粪)",
     ),
     Family(
         "hazard",
@@ -376,7 +481,10 @@ _FAMILIES: tuple[Family, ...] = (
         rf"怕{_gap(2)}(砸|掉)|掉下来{_gap(2)}砸|砸{_gap(2)}(人|到人)怎么办|快断|要断|"
         r"摇摇晃晃|晃晃悠悠|晃荡|风一吹就(晃|动|响)|要塌|快塌|快倒|要倒(?![车垃水好几])|"
         rf"(松|松动|松脱|脱开|脱落|翘起|断了|裂了){_gap(12)}(晃|掉|挂|吊|砸)|"
-        r"吊着一根|挂在(上面|半空|那)|悬在|悬着|往下掉|砸下来|在掉(?!皮|漆|渣|毛|色|头发)|"
+        r"吊着一根|挂在(上面|半空|那|边上|外面|楼边|檐口)|悬在|悬着|往下掉|砸下来|在掉(?!皮|漆|渣|毛|色|头发)|"
+        # sheets on a roof that the wind lifts
+        rf"(铁皮|彩钢瓦|瓦片|防水布|遮阳棚|雨棚|顶棚|广告布|篷布|棚顶|盖板|板子|保温层|保温板){_gap(6)}"
+        r"(掀|吹|刮)(起来|开|翻|松|起)|"
         r"还在晃|高空抛物(?!的|监控|摄像|治理|宣传|罚|处罚|入刑|条例)|扔下来|"
         rf"往下(扔|丢|抛)(?!烟头|垃圾|果皮|纸|瓜子|皮)|砸(在|到){_gap(8)}(旁边|边上|脚边|身边|面前|跟前)|"
         rf"井盖{_gap(6)}(不见|没了|丢|被偷|碎|坏|塌|翻|缺)|盖板{_gap(4)}(碎|坏|没了|不见|塌)|"
@@ -428,7 +536,7 @@ _FAMILIES: tuple[Family, ...] = (
     Family(
         "leak_into_home",
         URGENT,
-        rf"(漏|渗)(水)?(到|进){_gap(4)}(我家|她家|他家|楼下|家里|吊顶|天花板|屋里|电表|厨房|卧室|客厅|卫生间)|"
+        rf"(漏|渗)(水)?(流)?(到|进){_gap(4)}(我家|她家|他家|楼下|家里|吊顶|天花板|屋里|电表|厨房|卧室|客厅|卫生间)|"
         rf"往我家(流|滴|漏|渗)|严重渗漏|渗漏严重|一下雨就漏|"
         rf"(天花板|吊顶|顶上|屋顶|房顶|顶棚|墙上){_gap(6)}(一直|在|往下)?{_gap(2)}(滴|渗|漏|流|淌)水?|"
         rf"(家|屋|卧室|客厅|房|顶楼|顶层|室内|床){_gap(6)}漏雨|漏雨{_gap(6)}(家|屋|卧室|客厅|房|床)|"
@@ -442,7 +550,11 @@ _FAMILIES: tuple[Family, ...] = (
         URGENT,
         rf"(?<![柜箱])(门|门禁|单元门|大门|道闸|闸|杆|出口|入口){_gap(14)}"
         r"(进不去|进不来|出不去|锁死|抬不起|堵死)|进不来也出不去|进不去也出不来|出不去也进不来|"
-        rf"(关|锁|堵|挡)在{_gap(2)}(外面|门外|外头|外边)|(进不了|回不了)(家|门|楼)|locked out",
+        rf"(出不来|出不去){_gap(6)}(进不去|进不来)|(进不去|进不来){_gap(6)}(出不来|出不去)|"
+        rf"(关|锁|堵|挡)在{_gap(2)}(外面|门外|外头|外边)|(进不了|回不了)(家|门|楼)|locked out|"
+        # a door that will not open, said as what residents must do instead
+        rf"(只能|只好|只得)(翻窗|爬窗|翻墙|从窗户)|(翻|爬)窗(户)?(出入|进出)|(等了|站了|堵了){_gap(8)}进不去|"
+        rf"(?<!梯)(大门|单元门|入户门|楼门|单元大门|入户大门){_gap(10)}(无法开启|无法打开)",
         inside_negation=False,
     ),
     Family(
@@ -479,9 +591,10 @@ _SIGNALS: tuple[Family, ...] = (
     Family(
         "theft",
         SIGNAL,
-        rf"偷|盗|撬|(翻|爬){_gap(4)}(阳台|窗|墙|栏杆|围墙|护栏|水管|管道)|"
+        # (a theft said in the passive, 电池被偷了, is done: a report, not a crime going on)
+        rf"(?<!被)(?<!被人)偷|(?<!被)盗|撬|(翻|爬){_gap(4)}(阳台|窗|墙|栏杆|围墙|护栏|水管|管道)(?!出入|进出|户?出入|回家)|"
         rf"(拉|试|撬|掰|砸|拽|扒){_gap(2)}(车门|车窗|门把)|(车门|车窗){_gap(2)}(被)?(砸|撬|拉开|打碎)|"
-        r"小偷|贼(?!大|多|好|贵|快|亮|冷|热|难|烦|吵|香|长|便宜|拉风)|翻墙|爬窗|爬进|翻进|溜进|钻进|鬼鬼祟祟|可疑|踩点|"
+        r"小偷|贼(?!大|多|好|贵|快|亮|冷|热|难|烦|吵|香|长|便宜|拉风)|翻墙|爬窗(?!出入|进出)|爬进|翻进|溜进|钻进|鬼鬼祟祟|可疑|踩点|"
         r"开锁|翻(东西|抽屉|柜)|一辆一辆|挨个|一家一家|挨家挨户|一个一个地?(拉|试|拽|推|开)|"
         r"steal|thie|break(ing)? in",
     ),
@@ -508,18 +621,22 @@ _SIGNALS: tuple[Family, ...] = (
         r"摔|跌|滑倒|倒在|倒地|栽|晕|昏|不醒|没反应|没呼吸|没意识|抽搐|口吐白沫|不动了|"
         r"(滑|绊)了?(一)?跤|动不了|扶不动|爬不起来|"
         r"站不起|起不来|休克|心脏|喘不上|呼吸困难|脸色发(白|紫|青)|嘴唇发紫|噎|呛|卡住喉|"
+        # a sudden illness said as what one sees
+        r"捂着(胸口|心口|肚子)|(胸口|心口)(疼|痛|闷)|说不出话|喘不过气|(蹲|瘫|坐)在地上|瘫(倒|软)|"
+        r"口吐白沫|嘴歪|半边(身子)?(麻|动不了)|(意识|神志)不清|抽筋|"
         r"collapse|faint|fell|fall",
     ),
     Family(
         "fire",
         SIGNAL,
-        r"(?<![上消发打点])火(?!车|锅|腿|柴|龙果|候|栓|机|大|爆|气)|烧(?!开|饭|菜|水)|燃(?!气费)|焦|糊|冒烟|浓烟|黑烟|(?<!抽|吸|香|烟)烟(?!头|民|草|花|酒|台|囱|感|雾报警|瘾)|"
-        r"爆炸|炸了|fire|smoke|burn",
+        r"(?<![上消发打点灭恼窝])火(?!车|锅|腿|柴|龙果|候|栓|机|大|爆|气|烧眉毛|热|辣|红|速|急|冒三丈)|烧(?!开|饭|菜|水|烤|鸡|饼|卖|钱|香)|燃(?!气)|焦|(?<![黏粘模迷含稀])糊(?![涂弄])|冒烟|浓烟|黑烟|"
+        r"(?<!抽|吸|香|烟|油)烟(?!头|民|草|花|酒|台|囱|感|雾报警|瘾)|"
+        r"爆炸|炸了|鼓包|fire|smoke|burn",
     ),
     Family(
         "smell",
         SIGNAL,
-        r"气味|味道|味儿|臭鸡蛋|刺鼻|呛人|呛得|煤气|燃气|天然气|液化气|gas|smell",
+        r"气味|味道|味儿|怪味|臭鸡蛋|刺鼻|呛人|呛得|煤气|燃气|天然气|液化气|gas|smell",
     ),
     Family(
         "water",
@@ -530,19 +647,19 @@ _SIGNALS: tuple[Family, ...] = (
     Family(
         "burst",
         SIGNAL,
-        r"爆|崩|裂|断开|脱开|炸|burst|crack",
+        r"(轰|砰|嘭)(的|地)一声|一声巨响|(?<!火)爆(?!表|满|单|款|仓|米|红|料|笑|炒|灯)|崩|裂|断开|脱开|炸(?!鸡|酱|串|薯)|burst|crack",
     ),
     Family(
         "fall",
         SIGNAL,
         # (not a verb's result: 停掉, 关掉, 扔掉, 换掉)
-        r"(?<![毛漆皮色发停关扔去拆换剪删卖忘吃退撕用])掉(?!毛|漆|皮|色|头发|渣|线)|落(?!叶|灰)|塌|坠|垮|倒(?!垃圾|车|水|掉|是|了一杯)|断|脱落|砸|悬|吊(?!顶)|挂|卡在|晃|歪|斜|"
+        r"(?<![毛漆皮色发停关扔去拆换剪删卖忘吃退撕用])掉(?!毛|漆|皮|色|头发|渣|线)|落(?!叶|灰)|塌|坠|垮|倒(?!垃圾|车|水|掉|是|了一杯)|(?<![不判中诊打])断(?!电|水|网|气|供|货|联|续|定|然|言|奶|了电|了水)|脱落|砸|悬|吊(?!顶)|挂|卡在|晃|歪|斜|"
         r"翘|飞下来|刮下|吹下|fall|hang|swing|loose",
     ),
     Family(
         "trapped",
         SIGNAL,
-        r"困|关在|卡住|卡在|出不来|锁在|被锁|夹|扒不开|stuck|trapped",
+        r"困|关在|卡住|卡在|出不来|锁在|被锁|夹|扒不开|stuck(?! at home| in traffic)|trapped",
     ),
     Family(
         "electric",
@@ -564,10 +681,14 @@ _SIGNALS = tuple(
 # leaves that fall; a drop of blood; the place is already cordoned off.
 _HARMLESS_FALL = (
     r"烟头|果皮|瓜子|树叶|落叶|叶子|花瓣|杨絮|柳絮|虫|鸟屎|口水|灰尘|横幅|旗|彩带|灯笼|"
-    r"气球|衣服|被子|床单|风筝|窗帘|鸟窝|塑料袋|毛|"
-    r"已经?(拉|围|封|设)(了|好|上)?(警戒线|围挡|起来)|(拉|围|封)(好|起来)了|拉了警戒线|cordoned"
+    r"气球|衣服|被子|床单|风筝|窗帘|鸟窝|塑料袋|毛|插头|"
+    # an animal that falls or is lost is no person in danger
+    r"(猫|狗|鸟|鹦鹉|仓鼠|兔子|宠物)[^，,。.!！?？;；~…]{0,6}(掉|摔|跌|飞|跑)|"
+    + _CORDONED
 )
 _HARMLESS_INJURY = (
+    # money spent (物业费一涨就得大出血) is no blood
+    r"(得|要|又|狠狠地?)大出血|"
     r"(流|出)了?(一)?点(点)?血|一点点血|破了点皮|擦破点皮|小伤|没(什么|啥)?大碍|不严重|创可贴|"
     r"已经(去|送)(过)?医院(了)?|已经包扎|已经(带去)?打(过)?(针|疫苗)"
 )
@@ -583,16 +704,36 @@ _NOBODY_HURT = (
 )
 _HARMLESS = {
     "fall": re.compile(f"{_HARMLESS_FALL}|{_NOBODY_BELOW}"),
-    "burst": re.compile(_NOBODY_BELOW),
+    "burst": re.compile(f"{_NOBODY_BELOW}|{_CORDONED}"),
+    # someone smoked: a smell of cigarettes is no fire; a socket burnt black earlier
+    "fire": re.compile(
+        r"抽烟|吸烟|谁抽|抽的|烟头|二手烟|烟瘾|烟味[^，,。.!！?？;；~…]{0,6}(抽|吸)|"
+        r"烧(黑|坏|断|化)了|"
+        # … and smoke from cooking, a barbecue or incense is no fire
+        r"烧烤|烤(肉|串|鸭|鱼|红薯|肠|鸡)|炒菜|做饭|油烟|熏腊肉|腊肉|烧纸|烧香|蚊香|艾灸|"
+        # … nor cigarettes given or bought (收了外卖员的烟)
+        r"(收|送|递|发|买|给)(了)?[^，,。.!！?？;；~…]{0,5}烟(?!雾|味)|一(包|条)烟"
+    ),
+    # a wire down where nobody can reach it, or with the power already off
+    "electric": re.compile(
+        rf"{_CORDONED}|(已经)?断(了)?电|停电了|拉了?(总)?闸|(总闸|电闸)(已经)?(关|拉)了"
+    ),
+    # water play and chores are no flood
+    "water": re.compile(r"水枪|浇花|浇水|洗车|喷泉|洒水车|拖地|喷头|花洒"),
     "blood": re.compile(_HARMLESS_INJURY),
-    "wound": re.compile(f"{_HARMLESS_INJURY}|{_NOBODY_HURT}"),
+    # an animal hurt is no person in danger (a bird with a broken wing)
+    "wound": re.compile(
+        f"{_HARMLESS_INJURY}|{_NOBODY_HURT}|"
+        r"(鸟|猫|狗|鸽子|小动物|宠物)[^，,。.!！?？;；~…]{0,4}(受伤|伤)|(受伤|伤)的(小)?(鸟|猫|狗|鸽子|动物)"
+    ),
     "trapped": re.compile(_NOBODY_HURT),
     "collapse": re.compile(_NOBODY_HURT),
     # water to drink or wash with, not water to drown in (水里有小虫子在游)
     "drown": re.compile(r"虫|一杯|杯子|水龙头|龙头|自来水|水质|水箱|喝|鱼"),
     # the tap water smells (自来水一股臭鸡蛋的味儿): water quality, not gas
     "smell": re.compile(
-        r"(自来水|龙头|水质|喝的水|开水|热水|水管里的水)[^，,。.!！?？;；~…]{0,6}(味|臭)"
+        r"(自来水|龙头|水质|喝的水|开水|热水|水管里的水|供水|水发黄|水发黑|水是黄的|水是浑的)"
+        r"[^，,。.!！?？;；~…]{0,8}(味|臭)"
     ),
 }
 # Not dangers themselves, but what makes one an emergency: now, here, people around.
@@ -607,7 +748,7 @@ PEOPLE = re.compile(
     r"people|kids|children"
 )
 # … and what says nobody is there (or the place is already closed off).
-NOBODY = re.compile(r"警戒线|围起来|围挡|拦起来|" + _NOBODY_BELOW)
+NOBODY = re.compile(r"围起来|拦起来|" + _CORDONED + "|" + _NOBODY_BELOW)
 
 _COMPILED = [
     (f, re.compile(f.pattern), re.compile(f.exclude) if f.exclude else None)
@@ -618,21 +759,35 @@ _COMPILED = [
 # 差点砸到人, 还以为真着火了.
 _NEGATION = re.compile(
     r"没有|没|冇|不是|不|无|未|并非|非|别|差点|险些|幸好|还好|幸亏|气得|气到|会|可能|容易|"
-    r"小心|防止|以防|避免|以为|当成|当是|都快|快要|no |not |never "
+    r"小心|防止|以防|以免|免得|省得|避免|以为|当成|当是|都快|快要|no |not |never "
 )
 # Fault cues name a lack themselves (没水, 不动): only a denial before them counts.
 _FAULT_NEGATION = re.compile(r"没有|不是|并非|并没|并不|还没|没|no |not ")
 _NEG_WINDOW = 6
-_INSIDE_NEGATION = re.compile(r"没|不|未|差点|险些|容易|可能会")
+# A potential complement (站不稳, 拦不住, 叫不醒) names what happens, it denies nothing.
+_COMPLEMENT = re.compile(
+    r"[站拦挡扶按止关抓拉爬]不(稳|住|动|起|了)|(?<!爬)起不来|爬不起来|叫不醒|喊不醒|喘不上"
+)
+# (没过 of water that rises over something is no negation: 积水没过了充电桩)
+_INSIDE_NEGATION = re.compile(r"没(?!过[^来去])|不|未|差点|险些|容易|可能会")
 
 # Figurative: 急得跟着了火似的, 嗓子冒烟, 心头冒火, 火冒三丈.
 _SIMILE_BEFORE = re.compile(r"跟|像|好像|如同|仿佛|似")
 _SIMILE_AFTER = re.compile(r"^.{0,2}(似的|一样|一般|般|似)")
-_FIGURATIVE_BEFORE = re.compile(
-    r"(急|气|忙|热|渴|饿|累|吓|笑|乐|哭|烦|愁|吵|闹|唱)得|嗓子|喉咙|心头|心里|肚子|眼睛|头顶|"
-    r"脑袋|脑子|脑壳|头都|肺都|心态"
+_FIGURATIVE_BEFORE = re.compile(r"(急|气|忙|热|渴|饿|累|吓|笑|乐|哭|烦|愁|吵|闹|唱)得")
+# … a body part that fumes or bursts (嗓子冒烟, 心头冒火, 脑袋要爆炸) — not one that bleeds
+_FIGURATIVE_BODY = re.compile(
+    r"嗓子|喉咙|心头|心里|肚子里|一肚子|眼睛|头顶|脑袋|脑子|脑壳|头都|肺都|心态"
 )
-_FIGURATIVE_AFTER = re.compile(r"^.{0,1}(三丈|冒三丈)")
+_BODY_FIGURE_KINDS = ("fire", "smoke", "burst", "sparks", "flooding")
+_FIGURATIVE_AFTER = re.compile(
+    r"^.{0,1}(三丈|冒三丈)|^.{0,2}(都|也|简直)(要|快)(要)?(犯|发作|气|炸|爆|疯|吓)|^爆表"
+)
+# … an exaggeration of how a bill or a manner makes one feel: 看得我血压爆表, 说话冲得像要
+# 跟人打架 (a simile of degree; "看着像要跳" is what one sees, and stays)
+_FIGURATIVE_DEGREE = re.compile(
+    r"(看|听|算|弄|搞|折腾|逼|气)得我|(看|听|晃|闪|吵|刺)得人|(冲|凶|吼|骂)得|得(跟|像|好像|仿佛|似)"
+)
 # … or a simile closed just before the word: 跟坐牢似的被困在大堂, 像打仗一样
 _SIMILE_CLOSED = re.compile(r"(跟|像|好像|如同|仿佛).{0,6}(似的|一样|一般)(被|地|得)?$")
 # A sign, sticker or instruction that names the danger: 困人请按警铃的贴纸, 着火时请勿乘梯.
@@ -649,7 +804,7 @@ _PAST_AFTER = re.compile(r"^(过|过了)")
 # Markers anywhere in the clause that make it a past event …
 _PAST = re.compile(
     r"上次|上回|上个月|上周|上礼拜|上星期|之前|以前|去年|前年|前几天|前两天|前阵子|前天|昨天|"
-    r"昨晚|昨日|那天|当时|后来|已经修好|修好了|已经处理|已经解决|过去了|"
+    r"昨晚|昨日|那天|当时|后来|已经修好|修好了|已经处理|已经解决|(?<![晕昏])过去了|"
     r"last (time|week|month)|yesterday"
 )
 # … a past event named as such, whatever else the clause says (上个月困人的事到现在也没个解释).
@@ -658,7 +813,8 @@ _PAST_EVENT = re.compile(
 )
 # … unless the clause says it is still going on.
 _ONGOING = re.compile(
-    r"还在|仍在|仍然|正在|一直|到现在|至今|开始|又|[日天晚号月周时点]起|以来|未恢复|still|now|since"
+    r"还在|仍在|仍然|正在|一直|到现在|至今|开始|又|[日天晚号月周时点]起|以来|未恢复|从.{0,8}就|"
+    r"still|now|since"
 )
 # … and in the clause after it: "自昨日起全部停运，至今未恢复".
 _CONTINUES = re.compile(r"至今|到现在|未恢复|仍然|仍未|still")
@@ -697,6 +853,24 @@ _CONTEXTS = {
         r"loose|broken|cracked|wind"
     ),
     "gas": re.compile(r"燃气|煤气|天然气|液化气|gas"),
+    # the offender running away or still near, now
+    "fleeing": re.compile(
+        r"(往|朝|向)[^，,。.!！?？;；\s~…]{0,12}(跑|逃|溜|窜|钻|躲|去了|走了)|(跑|逃|溜|窜)(了|掉了|走了|得很快|咗|起)|"
+        r"(骑|开|推|拎|抱|扛)(着|上)?(就)?(走|跑)|刚出(东|西|南|北|大|后|侧|正)?门|(喊|叫)[^，,。.!！?？;；\s~…]{0,4}(还|就)跑|"
+        r"堵(门|住出口)|(在后面|快去)追|"
+        r"(在|正在|还在|快)(跑|逃)|逃跑|(快|赶紧|帮忙)(追|拦|截|堵|抓)|追上去|拦住|截住|抓住他|"
+        r"没跑远|跑不远|还在(小区|附近|里面|楼里|车库|地库|院子)|就在附近|"
+        r"ran (off|away|towards?)|running (off|away|towards?)|fled|getting away"
+    ),
+    "open_window": re.compile(
+        r"窗户?(开着|打开|是开|没关|大开|敞着)|开着窗|窗(户)?没(有)?(关|锁|装限位|防护)|没(有)?(防护网|护栏|限位)|window (is )?open"
+    ),
+    # high up, an open window, nobody watching: a ledge is a danger
+    "height": re.compile(
+        r"\d+ ?(楼|层|f)|[二三四五六七八九十几]+(楼|层)|高层|好高|很高|那么高|"
+        r"窗户?(开着|打开|是开|没关)|开着窗|没(有)?(关窗|大人|家长|人看|人管|防护|护栏|纱窗)|"
+        r"外面|外边|悬|探|危险|掉下去|摔下去|快|救命|楼顶|天台|屋顶|吓死|吓人|floor"
+    ),
     "broken_in": re.compile(
         r"撬|被翻|翻得|门(是)?开着|门被(打)?开|锁(被)?(弄)?坏|小偷|贼|闯进|破门|进了人|break"
     ),
@@ -708,7 +882,7 @@ _CONTEXTS = {
 # … or a hypothesis, a plan, advice or news from elsewhere.
 _HYPOTHETICAL = re.compile(
     r"万一|如果|是不是真|要是|假如|假设|的话|怕|担心|会不会|是否|自救|演练|演习|指南|应急预案|"
-    r"灭火毯|隐患|的时候(用|要|怎么|该|能)|建议|以防|预防|一旦|哪天|发生时|应该先|"
+    r"灭火毯|隐患|的时候(用|要|怎么|该|能)|建议|以防|以免|免得|预防|一旦|哪天|发生时|应该先|"
     r"科普|培训|讲座|知识|注意事项|听说|据说|听"
     + _G
     + r"{0,6}说|新闻|(?<!另)外地|别的小区|网上|视频|"
@@ -732,12 +906,17 @@ _FALSE_ALARM = re.compile(
 _DRILL = re.compile(r"演习|演练|drill")
 _REAL_DRILL = re.compile(r"不是演习|不是演练|真的?着|真的?起火")
 _RESOLVED = re.compile(
-    r"修好了|处理好了|处理得|弄好了|搞定了|已经解决|解决了|又好了|已经好了|恢复了|没事了"
+    r"修好了|处理好了|处理得|弄好了|搞定了|已经解决|解决了|又好了|已经好了|恢复了|没事了|出院了"
 )
-# Kind-specific endings: a fire put out, people out of the lift, welding finished.
+# Kind-specific endings: a fire put out (not 灯都灭了) or burnt out (烧得只剩个壳),
+# people out of the lift, welding finished.
+_PUT_OUT = (
+    r"扑灭|浇灭|灭掉了|(?<!灯)(?<!灯都)(?<!灯全)(?<!灯也)灭了|"
+    r"烧(得)?(只剩|光了|完了|没了|成了)|烧剩"
+)
 _RESOLVED_KIND = {
-    "fire": re.compile(r"扑灭|灭了|灭掉了|浇灭"),
-    "smoke": re.compile(r"扑灭|灭了|灭掉了|浇灭"),
+    "fire": re.compile(_PUT_OUT),
+    "smoke": re.compile(_PUT_OUT),
     "trapped": re.compile(r"救出来|已经出来了|人出来了|放出来了|出来了"),
     "sparks": re.compile(r"焊完"),
     "flooding": re.compile(
@@ -752,12 +931,27 @@ _DANGER_ONLY_REASONS = ("false_alarm", "drill")
 # Message-wide, for violence and crime words: children at play (喊'杀人啦'玩, 不是真打架).
 _PLAY = re.compile(
     r"(?<!不是)(?<!不是在)闹着玩|(喊|叫|嚷)[^，,。.!！?？;；\s~…]{0,8}玩|"
-    r"玩(警察|过家家|捉迷藏|打仗|游戏)|警察抓小偷|不是真(的)?(打|吵|杀|砍|抢)"
+    r"玩(警察|过家家|捉迷藏|打仗|游戏)|玩[^，,。.!！?？;；\s~…]{0,12}游戏|水枪|玩具枪|"
+    r"警察抓小偷|不是真(的)?(打|吵|杀|砍|抢)"
 )
 _PLAY_KINDS = ("injury", "attack", "crime", "theft", "intruder")
+# Message-wide, for every danger word: a picture, a story or a cartoon (宝宝画了一幅消防车
+# 救火的画).
+_PICTURE = re.compile(
+    r"画(了)?(一|张|幅|个)|的画|绘画|画画|手抄报|作文|动画片|绘本|漫画|故事书|cartoon|drawing"
+)
+# Quoted words are said or written, not happening (孩子喊'电梯要掉下去啦', a '消防车来救火'
+# drawing, a '当心坠物' sign) — unless the quote is a cry for help.
+_QUOTE = re.compile(
+    r"(?<![a-z])'([^']{1,30})'(?![a-z])|\"([^\"]{1,30})\"|“([^”]{1,30})”|‘([^’]{1,30})’|"
+    r"「([^」]{1,30})」|『([^』]{1,30})』|《([^》]{1,30})》"
+)
+_CRY = re.compile(r"救命|救人|help|抓(小偷|贼|坏人)|快跑|报警")
 # Message-wide: hearsay, a rumour or a question whether it is true (朋友圈说…是谣言吧).
 _RUMOUR = re.compile(
     r"谣言|传言|传说|辟谣|谣传|朋友圈(里)?(有人)?说|群里(有人)?(说|传)|听说|据说|听人说|"
+    # someone from elsewhere told the owner (a prospective buyer's friend, an agent)
+    r"(朋友|同事|亲戚|网友|中介|同学|外面的人|别人|人家)(跟我|和我|都|也)?(说|讲|告诉我)|"
     r"是真的吗|是不是真的|rumou?r"
 )
 # A door that locks people out, or in a lobby, is urgent (locked_out), not people
@@ -777,7 +971,8 @@ class Cue:
     kind: str
     level: str
     # "", "negation", "figurative", "sign", "past", "hypothetical", "planned",
-    # "chronic", "false_alarm", "drill", "resolved", "play" (children at play),
+    # "chronic", "false_alarm", "drill", "resolved", "play" (children at play, a
+    # picture), "quote" (words in quotation marks: said or written, not happening),
     # "door" (a door locks people out or in: urgent), "harmless" and "property"
     # (water into a home only; danger signals only)
     negated: str = ""
@@ -811,12 +1006,22 @@ def find_cues(normalized: str) -> list[Cue]:
     text = normalized
     matches = []
     contexts: dict[str, bool] = {}
+    # quoted words (not a cry for help) are said or written, not happening: the
+    # contexts a family needs and the owner's "快来" are read outside them (a shouted
+    # '电梯要掉下去啦' does not make a lift stopped)
+    quotes = [m.span() for m in _QUOTE.finditer(text) if not _CRY.search(m.group(0))]
+    unquoted = text
+    for qs, qe in quotes:
+        unquoted = unquoted[:qs] + " " * (qe - qs) + unquoted[qe:]
+    needs_help = _STILL_NEEDS_HELP.search(unquoted) is not None
+    if needs_help:
+        quotes, unquoted = [], text
     for family, pattern, exclude in _COMPILED:
         if family.context:
             ok = True
             for name in family.context:
                 if name not in contexts:
-                    contexts[name] = _CONTEXTS[name].search(text) is not None
+                    contexts[name] = _CONTEXTS[name].search(unquoted) is not None
                 ok = ok and contexts[name]
             if not ok:
                 continue
@@ -830,12 +1035,12 @@ def find_cues(normalized: str) -> list[Cue]:
     starts, ends = clause_spans(text)
     false_alarm = _FALSE_ALARM.search(text) is not None
     drill = _DRILL.search(text) is not None and not _REAL_DRILL.search(text)
-    needs_help = _STILL_NEEDS_HELP.search(text) is not None
     resolved = _RESOLVED.search(text) is not None and not needs_help
     aftermath = _AFTERMATH.search(text) is not None
     partial = _PARTIAL.search(text) is not None
     rumour = _RUMOUR.search(text) is not None and not needs_help
     play = _PLAY.search(text) is not None and not needs_help
+    picture = _PICTURE.search(text) is not None and not needs_help
     found: list[tuple[int, Cue]] = []
     clause_info: dict[int, tuple[bool, bool, bool, bool, bool]] = {}
     for start, end, family in matches:
@@ -865,16 +1070,24 @@ def find_cues(normalized: str) -> list[Cue]:
         still = _STILL.search(text[cs:ce]) is not None
         inside = text[start:end]
         before = text[max(cs, start - _NEG_WINDOW) : start]
-        before = before.replace("是不是", "").replace("有没有人", "")
+        before = _COMPLEMENT.sub(
+            "", before.replace("是不是", "").replace("有没有人", "")
+        )
         after = text[end:ce]
         danger = family.level != URGENT  # emergencies and danger signals
         negation = _NEGATION if danger else _FAULT_NEGATION
         if negation.search(before[-4:] if danger else before[-3:]) or (
-            family.inside_negation and _INSIDE_NEGATION.search(inside)
+            family.inside_negation
+            and _INSIDE_NEGATION.search(_COMPLEMENT.sub("", inside))
         ):
             why = "negation"
         elif (_SIMILE_BEFORE.search(before) and _SIMILE_AFTER.search(after)) or (
             _FIGURATIVE_BEFORE.search(before)
+            or (
+                family.kind in _BODY_FIGURE_KINDS
+                and _FIGURATIVE_BODY.search(before) is not None
+            )
+            or _FIGURATIVE_DEGREE.search(text[max(cs, start - 8) : min(ce, start + 3)])
             or _FIGURATIVE_AFTER.search(after)
             or _SIMILE_CLOSED.search(text[max(cs, start - 12) : start])
         ):
@@ -909,6 +1122,10 @@ def find_cues(normalized: str) -> list[Cue]:
             why = "hypothetical"
         elif danger and play and family.kind in _PLAY_KINDS and not still:
             why = "play"
+        elif danger and picture and not still:
+            why = "play"
+        elif danger and any(qs < start and end < qe for qs, qe in quotes):
+            why = "quote"
         elif danger and false_alarm and not still:
             why = "false_alarm"
         elif danger and drill:
@@ -942,14 +1159,20 @@ def _property_or_door(
     found: list[tuple[int, Cue]], text: str, needs_help: bool
 ) -> list[tuple[int, Cue]]:
     """A door that locks people out or in (not the lift car) explains "trapped" away;
-    water leaking into a home, with no other danger word, is property only (urgent)."""
+    water leaking into a home or sewage coming back up, with no other danger word, is
+    property only (urgent)."""
     active = [c for _, c in found if not c.negated]
     kinds = {c.kind for c in active}
     door = "locked_out" in kinds and not _LIFT_CAR.search(text)
     other_danger = any(
         c.level in (EMERGENCY, SIGNAL) and c.kind not in _WATER_SIGNALS for c in active
     )
-    leak = "leak_into_home" in kinds and not other_danger and not needs_help
+    # sewage coming back up (马桶往外涌粪水) is the same: urgent, whatever it floods
+    leak = (
+        bool(kinds & {"leak_into_home", "sewage"})
+        and not other_danger
+        and not needs_help
+    )
     if not door and not leak:
         return found
     out = []

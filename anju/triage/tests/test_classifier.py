@@ -146,16 +146,55 @@ def test_held_out_split_meets_the_goals():
     rows = load_rows(split="test")
     # when the committed model classifies it
     report = evaluate(rows)
-    # then the goals hold (category: see docs/triage.md — 0.890 on the whole
-    # split, below the 0.90 goal, because the 100 hand3 test rows were written to sit
-    # between confusable categories; 0.905 on the rows the split had before them; this
-    # guards against regressions from there). The emergency detector spends part of
-    # the 5 % false-alarm budget on recall (3 % out of fold; 3.0 % on this split).
-    assert len(rows) >= 600
-    assert report["accuracy"]["type"] >= 0.90
-    assert report["accuracy"]["urgency"] >= 0.95
-    assert report["accuracy"]["category"] >= 0.88
+    # then emergencies are all caught within the false-alarm budget (the detector
+    # spends part of the 5 % on recall: 3 % out of fold)
+    assert len(rows) >= 700
     assert report["emergency"]["recall"] == 1.0
     assert report["emergency"]["false_alarm_rate"] <= 0.05
-    earlier = evaluate([r for r in rows if r["source"] != "hand3"])
-    assert earlier["accuracy"]["category"] >= 0.90
+    assert report["accuracy"]["urgency"] >= 0.95
+    # the hand3 and hand4 test rows were written to sit between confusable types and
+    # categories (see docs/triage.md): the whole split is below the 0.90 goal on type
+    # and category, the rows written before them are at it. This guards against
+    # regressions from there.
+    assert report["accuracy"]["type"] >= 0.89
+    assert report["accuracy"]["category"] >= 0.87
+    earlier = evaluate([r for r in rows if r["source"] != "hand4"])
+    assert earlier["accuracy"]["type"] >= 0.90
+    assert earlier["accuracy"]["category"] >= 0.89
+    before_hand3 = evaluate([r for r in rows if r["source"] not in ("hand3", "hand4")])
+    assert before_hand3["accuracy"]["category"] >= 0.90
+
+
+@pytest.mark.parametrize(
+    ("text", "ticket_type"),
+    [
+        # a formal letter that asks for a repair is a repair
+        (
+            "尊敬的物业：本人系3幢2单元602室业主，厨房排烟道止回阀损坏，油烟倒灌，特此报修，请安排师傅上门。",
+            "repair",
+        ),
+        (
+            "致物业服务中心：本单元楼道声控灯已损坏多日，请尽快派员更换，谢谢。",
+            "repair",
+        ),
+        # a repair request that complains about the wait is still a repair
+        ("报修四天了没人来 卫生间下水还是堵的 请今天一定派人来疏通", "repair"),
+        ("热水器进水阀漏水好几天了 一直说没配件 请尽快安排师傅来换", "repair"),
+        # thanks told as a report of what happened are praise
+        ("上周报的阳台漏水 师傅第二天就来修好了 这几天下大雨一滴没漏 谢谢", "praise"),
+        ("跟物业反映一下 小区门口的坑填平了 推婴儿车再也不颠了 谢谢", "praise"),
+        # a person in danger with no facility at fault is a complaint
+        ("两个人在车库打起来了 一个拿着扳手 快叫保安", "complaint"),
+        ("有条狗把一个小孩咬了 腿上在流血 狗主人跑了", "complaint"),
+        # "能不能…": a new thing, a service, a fix, someone's behaviour
+        ("能不能在单元门口加装一个雨棚", "suggestion"),
+        ("能不能帮我开一个居住证明 孩子上学要用", "consult"),
+        ("能不能派人来把我家门口那盏坏了的灯换一下", "repair"),
+        ("能不能管管楼上 半夜还在拖家具", "complaint"),
+    ],
+)
+def test_type_at_the_repair_complaint_praise_and_question_borders(text, ticket_type):
+    # when an owner writes at the border of two types
+    result = classify(text)
+    # then the type follows the labelling rules of the corpus
+    assert result["type"] == ticket_type

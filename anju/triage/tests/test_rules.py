@@ -387,3 +387,151 @@ def test_something_hanging_over_a_crowd_now_is_an_emergency(text):
     assert result["urgency"] == "emergency"
     assert result["urgency_source"] == "rule"
     assert "falling" in {c["kind"] for c in result["cues"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a crime that has just happened, the offender running away or still near
+        ("快来人 车库有个男的抢了一个阿姨的包 往南门方向跑了 穿蓝衣服", "crime"),
+        ("有人偷了一辆电动车正在往北门骑 保安快拦住他", "crime"),
+        ("刚才有人把我的手机拽走了 那人往地库跑了", "crime"),
+        ("頭先有人搶咗我個袋 跑咗去停車場", "crime"),
+        (
+            "someone just snatched a purse by block 4 and ran towards the east gate",
+            "crime",
+        ),
+        # a person collapsed (晕过去了 is no past event)
+        ("保安亭的大爷趴在桌子上怎么喊都不醒", "injury"),
+        ("保洁阿姨在2号楼大堂晕过去了", "injury"),
+        ("快递站门口有个小伙子中暑了 躺着不会动", "injury"),
+        # a child on a sill, a ledge, an outdoor unit; anyone on a roof's edge
+        ("对面8楼有个小孩站在窗台上 窗户大开 家里好像没大人", "injury"),
+        ("11楼阳台外面的空调架上蹲着一个小孩", "injury"),
+        ("5楼有个小孩半个身子探出窗外", "injury"),
+        ("小朋友在飘窗上蹦 窗户没关 10楼", "injury"),
+        ("顶楼有个女的坐在天台边上哭 快来人", "injury"),
+        (
+            "a toddler is standing on the window sill on the 7th floor, window wide open",
+            "injury",
+        ),
+        # water reaching live electrics
+        ("地下室的积水已经漫到墙上的插座了 插座还通着电", "flooding"),
+        ("楼上漏水顺着墙流进了我家客厅的插座", "flooding"),
+        ("车库积水已经没过充电桩了 还有车在充电", "flooding"),
+        # smoke, a burning smell or crackling from a meter box or a socket
+        ("楼道电表箱有白烟往外冒", "smoke"),
+        ("电表箱一直有股塑料烧焦的味道 麻烦快来看看", "smoke"),
+        ("配电房里面轰的一声 灯全灭了 还有股塑料烧焦的味道", "smoke"),
+        ("楼道电表箱被楼上漏下来的水淋湿了 箱子里在滋滋响", "flooding"),
+    ],
+)
+def test_dangers_described_as_a_situation_are_emergencies(text, kind):
+    # when an owner describes the danger as what is happening, not by a keyword
+    result = classify(text)
+    # then a rule of that concept calls it an emergency
+    assert result["urgency"] == "emergency"
+    assert result["urgency_source"] == "rule"
+    assert kind in {c["kind"] for c in result["cues"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        # hearsay from a friend, a colleague, an agent
+        (
+            "我朋友说你们小区电梯老困人 我打算在这边买房 想问问电梯是哪年换的",
+            "hypothetical",
+        ),
+        ("同事说他们楼电梯天天困人 我们的电梯维保靠谱吗", "hypothetical"),
+        # exaggerations and similes of degree
+        ("这个月账单看得我血压爆表 心脏病都要犯了 物业费怎么又涨了", "figurative"),
+        ("前台新来的客服说话冲得像要跟人打架 我就问个水费 她就甩脸色", "figurative"),
+        # words in quotation marks: shouted in play, the title of a drawing
+        ("楼上的孩子一下午都在喊'着火啦着火啦' 吵死了", "quote"),
+        # a picture
+        ("儿子画了一幅高楼着火的画 想参加社区的绘画比赛 在哪里报名", "play"),
+    ],
+)
+def test_danger_words_that_are_hearsay_figures_quotes_or_pictures(text, why):
+    # when the danger words are someone else's story, a figure of speech, a quotation
+    # or a drawing
+    result = classify(text)
+    # then it is no emergency, and the words are reported as ignored with the reason
+    assert result["urgency"] != "emergency"
+    assert why in {c["negated"] for c in result["ignored_cues"]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # idioms of prices, money and food that hold danger characters
+        "楼下商铺天天喇叭喊跳楼价清仓 从早上九点喊到晚上十点",
+        "物业费一下涨这么多 我们这种退休的又要大出血了 能不能分期交",
+        "门口新开的火锅店油烟太大了",
+        "隔壁小区的房价都涨疯了 我们这物业服务却水深火热",
+        # smoke from a cigarette, a barbecue; an animal that falls; a theft long over
+        "电梯里有股很重的烟味，不知道谁抽的，能不能管管",
+        "不是着火，是楼下在阳台烧烤，烟飘上来了",
+        "邻居说他家的猫从窗户掉下去了，在找，有人看到一只橘猫吗",
+        "车库里的电动车被偷了 小偷早跑了 监控能查一下吗",
+        "上个月有人抢包跑了 到现在也没抓到 晚上能不能加强巡逻",
+        # a child by a window that is safe, or a wish to make it safe
+        "建议窗户加装限位器 防止小孩爬到窗台上",
+        "孩子的书桌靠着窗台 光线挺好 谢谢物业换了新窗户",
+        # a shout of play, and a game
+        "孩子们在玩'着火了快跑'的游戏 太吵了",
+        "楼下小孩在玩抓小偷的游戏 喊得整栋楼都听得见",
+    ],
+)
+def test_danger_characters_in_idioms_habits_and_play_are_not_emergencies(text):
+    assert classify(text)["urgency"] != "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # hazards already cordoned off, covered or out of reach
+        "18楼外面那个空调外机支架锈断了一边 吊着 下面是花坛 我们已经拉绳子不让人过了",
+        "地库入口的雨水井盖被车压碎了 塌下去一半 已经有人放了个桶挡着",
+        "天台上有块铁皮被风掀起来挂在边上 天台门是锁着的 没人能上去",
+        "配电箱的门掉了 线露在外面 我先用纸箱挡着了 不让小孩过去 麻烦来个电工",
+        # water at the electrics with the power already off
+        "楼上漏水漏到我家电表箱里了，我把总闸关了，现在家里没电也没法用",
+        # a door that lets nobody in or out: residents climb through windows
+        "各位好：本人系7幢住户，7幢2单元入户大门自昨晚起无法开启，住户只能翻窗出入，请尽快派员修复。",
+        "地库通往楼栋的门禁失灵了，里面的人出不来外面的人进不去，快来个人开门",
+        # sewage coming back up, and a home without power
+        "一楼厕所的马桶往外涌粪水 整栋楼的都从我家出来了 地上全是",
+        "下水道堵了，楼上的脏水全从我家厨房水池里返上来，臭死人了",
+        "那个…我家屋里电全没了，灯不亮冰箱也不响，我八十多了不会弄那个闸，能派个人来吗",
+    ],
+)
+def test_troubles_with_nobody_in_danger_now_are_urgent(text):
+    # when the hazard is closed off, the power is off, or the trouble is a door,
+    # sewage or an outage
+    result = classify(text)
+    # then it is urgent, not an emergency
+    assert result["urgency"] == "urgent"
+
+
+def test_a_shout_in_quotes_does_not_make_a_lift_stopped():
+    # the children's '电梯要掉下去啦' is no lift falling: no trapped cue at all
+    text = "楼下小孩天天在电梯里蹦着喊'电梯要掉下去啦' 吓得老人直哆嗦 家长也不管"
+    assert "trapped" not in {
+        c.kind for c in find_cues(normalize(text)) if not c.negated
+    }
+    assert classify(text)["urgency"] == "normal"
+
+
+def test_a_quoted_cry_for_help_or_a_call_for_help_keeps_the_emergency():
+    # quoted words are ignored, but not a quoted cry for help, nor when the owner asks
+    # for help now
+    assert classify("听到楼下有人喊'救命' 好像是个老人")["urgency"] == "emergency"
+    assert (
+        classify("小区门口有人在喊'抓小偷' 一个男的往地库跑了")["urgency"]
+        == "emergency"
+    )
+    assert classify("保洁阿姨晕过去了 在2号楼大堂")["urgency"] == "emergency"
+    assert classify("火都快烧到三楼了 快来人")["urgency"] == "emergency"
+    assert classify("他脑袋在流血 快叫救护车")["urgency"] == "emergency"
