@@ -106,6 +106,19 @@ def test_payment_settles_the_oldest_lines_first(finance, house):
     assert payment.credit_amount == Decimal("0.00")
 
 
+def test_a_bill_paid_in_cents_is_paid_whatever_the_arithmetic(finance, house):
+    # given a month of 300.00, paid as 299.90 + 0.03 + 0.03 + 0.04 (in binary floating
+    # point, as SQLite adds, that sum is 299.99999999999994)
+    property_fee(house.community)
+    (line,) = bill_months(house, finance, (2026, 1))
+    for i, amount in enumerate(["299.90", "0.03", "0.03", "0.04"]):
+        pay(house, finance, amount, f"cents-{i}")
+    # then the line and its bill are paid, to the cent
+    assert amounts([line]) == [(Decimal("300.00"), LineStatus.PAID)]
+    bill = Bill.objects.get()
+    assert (bill.status, bill.paid_total) == (BillStatus.PAID, Decimal("300.00"))
+
+
 def test_cashier_may_choose_the_lines(finance, house):
     property_fee(house.community)
     lines = bill_months(house, finance, (2026, 1), (2026, 2))
