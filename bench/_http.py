@@ -95,6 +95,7 @@ class Load:
     seconds: float = 0.0
     server_cpu: float = 0.0
     client_cpu: float = 0.0
+    database_cpu: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -108,6 +109,11 @@ class Load:
             f"{sorted(set(self.errors))}; latency p95 "
             f"{percentile(self.done, 95) * 1000:.0f} ms; CPU per request: server "
             f"{self.server_cpu / n * 1000:.1f} ms, client {self.client_cpu / n * 1000:.1f} ms"
+            + (
+                f", PostgreSQL {self.database_cpu / n * 1000:.1f} ms"
+                if self.database_cpu
+                else ""
+            )
         )
 
 
@@ -150,7 +156,9 @@ def hammer(
         conn.close()
 
     threads = [threading.Thread(target=client) for _ in range(CLIENT_THREADS)]
-    server0, mine0 = _cpu_seconds(pids), _own_cpu()
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    database = _postgres_pids() if on_postgres else []
+    server0, mine0, db0 = _cpu_seconds(pids), _own_cpu(), _cpu_seconds(database)
     began = time.perf_counter()
     for t in threads:
         t.start()
@@ -159,7 +167,15 @@ def hammer(
     load.seconds = time.perf_counter() - began
     load.server_cpu = _cpu_seconds(pids) - server0
     load.client_cpu = _own_cpu() - mine0
+    load.database_cpu = _cpu_seconds(database) - db0
     return load
+
+
+def _postgres_pids() -> list[str]:
+    """The PostgreSQL server's processes (on this machine), whatever serves the run."""
+    return subprocess.run(
+        ["pgrep", "-x", "postgres"], capture_output=True, text=True
+    ).stdout.split()
 
 
 def _own_cpu() -> float:
