@@ -30,6 +30,7 @@ from anju.core.errors import (
 from anju.core.models import AuditAction
 from anju.core.money import money
 from anju.core.numbering import next_number
+from anju.core.orm import prefetched
 from anju.estates.choices import Occupancy
 from anju.estates.models import Community, House
 
@@ -609,29 +610,33 @@ def _refresh_bills(bill_ids: Iterable[int]) -> None:
 
 def _bills_add_paid(deltas: dict[int, Decimal]) -> None:
     """Add what was paid (or taken back) to each bill and set its status from the new
-    total: one prepared statement per bill (the right-hand side reads the row as it
-    was). ROUND to the cent on both sides, because SQLite does this arithmetic in
+    total, all bills in one prepared statement (the right-hand side reads each row as
+    it was). ROUND to the cent on both sides, because SQLite does this arithmetic in
     binary floating point (3599.99 + 0.01 must reach 3600.00)."""
+    if not deltas:
+        return
     table = connection.ops.quote_name(Bill._meta.db_table)
+    pairs = list(deltas.items())
+    delta = "(CASE id " + " ".join(["WHEN %s THEN %s"] * len(pairs)) + " END)"
+    delta_params = [x for pair in pairs for x in pair]
+    ids = [bill_id for bill_id, _amount in pairs]
     sql = (
-        f"UPDATE {table} SET paid_total = paid_total + %s, status = CASE "
-        "WHEN ROUND(paid_total + %s, 2) >= ROUND(total - discount_total, 2) THEN %s "
-        "WHEN ROUND(paid_total + %s, 2) > 0 THEN %s ELSE %s END WHERE id = %s"
+        f"UPDATE {table} SET paid_total = paid_total + {delta}, status = CASE "
+        f"WHEN ROUND(paid_total + {delta}, 2) >= ROUND(total - discount_total, 2) "
+        f"THEN %s WHEN ROUND(paid_total + {delta}, 2) > 0 THEN %s ELSE %s END "
+        f"WHERE id IN ({', '.join(['%s'] * len(ids))})"
     )
+    params = [
+        *delta_params,
+        *delta_params,
+        BillStatus.PAID.value,
+        *delta_params,
+        BillStatus.PARTIAL.value,
+        BillStatus.UNPAID.value,
+        *ids,
+    ]
     with connection.cursor() as cur:
-        for bill_id, delta in deltas.items():
-            cur.execute(
-                sql,
-                [
-                    delta,
-                    delta,
-                    BillStatus.PAID.value,
-                    delta,
-                    BillStatus.PARTIAL.value,
-                    BillStatus.UNPAID.value,
-                    bill_id,
-                ],
-            )
+        cur.execute(sql, params)
 
 
 def _line_status(line: BillLine) -> str:
@@ -1065,6 +1070,7 @@ def payment_record_authorized(
             )
             remaining = value
             allocations = []
+            touched = []
             bill_delta: dict[int, Decimal] = defaultdict(lambda: ZERO)
             for line in _payable_lines(house, line_ids):
                 take = min(remaining, line.outstanding)
@@ -1075,23 +1081,26 @@ def payment_record_authorized(
                 )
                 line.paid_amount += take
                 line.status = _line_status(line)
-                line.save(update_fields=["paid_amount", "status"])
+                touched.append(line)
                 bill_delta[line.bill_id] += take
                 remaining -= take
                 if remaining == 0:
                     break
+            BillLine.objects.bulk_update(touched, ["paid_amount", "status"])
             PaymentAllocation.objects.bulk_create(allocations)
+            prefetched(payment, "allocations", allocations)
             _bills_add_paid(bill_delta)
             if remaining:
                 payment.credit_amount = remaining
                 payment.save(update_fields=["credit_amount"])
-            _issue_receipt(payment)
             audit.record(
                 actor=actor,
                 action=AuditAction.CREATE,
                 obj=payment,
                 changes={"amount": [None, str(value)], "channel": [None, channel]},
             )
+            # last: the receipt counter's row stays locked until the commit
+            _issue_receipt(payment)
     except IntegrityError:
         existing = Payment.objects.filter(
             company_id=community.company_id, idempotency_key=key

@@ -92,6 +92,37 @@ def test_payment_posted_twice_with_one_key_is_recorded_once(client, finance, hou
     assert Payment.objects.count() == 1
 
 
+def test_a_payment_over_several_bills_costs_a_fixed_number_of_queries(
+    client, finance, house, django_assert_num_queries
+):
+    # given three unpaid months
+    property_fee(house.community)
+    for month in (1, 2, 3):
+        bill_run_period(
+            community=house.community,
+            period_start=date(2026, month, 1),
+            period_end=date(2026, month, 28 if month == 2 else 31),
+            actor=finance,
+        )
+    client.force_login(finance)
+    # when 750.00 settles two months and half the third: session, user, communities,
+    # house, then one write transaction — payment, lines (read, one update), allocations,
+    # bills (one update), audit, receipt number and receipt — and no read-back
+    with django_assert_num_queries(14):
+        response = post_payment(client, house, "pos-three", amount="750.00")
+    # then the answer holds the allocations as written
+    assert response.status_code == 201
+    assert [a["amount"] for a in response.json()["allocations"]] == [
+        "300.00",
+        "300.00",
+        "150.00",
+    ]
+    statuses = sorted(
+        Payment.objects.get().allocations.values_list("line__bill__status", flat=True)
+    )
+    assert statuses == ["paid", "paid", "partial"]
+
+
 def test_payment_without_idempotency_key_is_refused(client, finance, house):
     property_fee(house.community)
     bill_january(house.community, finance)
