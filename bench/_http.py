@@ -96,18 +96,23 @@ class Load:
     server_cpu: float = 0.0
     client_cpu: float = 0.0
     database_cpu: float = 0.0
+    items_per_request: int = 1
+
+    @property
+    def items(self) -> int:
+        return len(self.done) * self.items_per_request
 
     @property
     def rate(self) -> float:
-        return len(self.done) / self.seconds if self.seconds else 0.0
+        return self.items / self.seconds if self.seconds else 0.0
 
     def describe(self, what: str, workers: int) -> str:
-        n = max(len(self.done), 1)
+        n = max(self.items, 1)
         return (
-            f"#   {len(self.done)} {what} in {self.seconds:.1f} s with {workers} gunicorn "
+            f"#   {self.items} {what} in {self.seconds:.1f} s with {workers} gunicorn "
             f"workers and {CLIENT_THREADS} client threads, {len(self.errors)} errors "
-            f"{sorted(set(self.errors))}; latency p95 "
-            f"{percentile(self.done, 95) * 1000:.0f} ms; CPU per request: server "
+            f"{sorted(set(self.errors))}; request latency p95 "
+            f"{percentile(self.done, 95) * 1000:.0f} ms; CPU per item: server "
             f"{self.server_cpu / n * 1000:.1f} ms, client {self.client_cpu / n * 1000:.1f} ms"
             + (
                 f", PostgreSQL {self.database_cpu / n * 1000:.1f} ms"

@@ -8,7 +8,10 @@ lines. A cashier (财务/收费员 of the community, token auth) then records pa
 oldest unpaid lines, sometimes leaving a credit), mixed channels, a fresh
 Idempotency-Key each. Every request is the full path a cashier's client takes: scoped
 house lookup, idempotency check, row locks, allocations, bill totals, receipt number,
-audit record, and the payment with its allocations and receipt in the answer.
+audit record, and the payment with its allocations and receipt in the answer. Then
+the same for 15 s through `POST /api/v1/payments/batch/` in batches of 50 (a bank's
+withholding results, a settlement file): each payment still recorded on its own, with
+its own key, locks, receipt and audit record.
 
     .venv/bin/python bench/payments_api.py                     # both backends
     .venv/bin/python bench/payments_api.py --backend sqlite --houses 1000
@@ -33,6 +36,7 @@ from bench._common import report  # noqa: E402
 
 GOAL_PER_S = 200
 MONTHS = 6
+BATCH = 50
 
 
 def prepare(houses: int):  # type: ignore[no-untyped-def]
@@ -90,16 +94,54 @@ def time_payments(cashier, house_ids: list[int], seconds: float) -> list[dict]: 
         }
         return json.dumps(body), headers
 
+    def batch() -> tuple[str, dict[str, str]]:
+        items = [
+            {
+                "house": random.choice(house_ids),
+                "amount": f"{random.randint(100, 600)}.00",
+                "channel": "withholding",
+                "idempotency_key": uuid.uuid4().hex,
+            }
+            for _ in range(BATCH)
+        ]
+        headers = {
+            "Authorization": f"Token {token}",
+            "Content-Type": "application/json",
+        }
+        return json.dumps({"payments": items}), headers
+
     with _http.gunicorn() as (port, pids):
-        load = _http.hammer(
+        single = _http.hammer(
             port=port,
             pids=pids,
             path="/api/v1/payments/",
             request=request,
             seconds=seconds,
         )
-    print(load.describe("payments recorded", _http.WORKERS), flush=True)
-    return [_http.figure("api_payments_per_s", load, GOAL_PER_S, "payments/s")]
+        batches = _http.hammer(
+            port=port,
+            pids=pids,
+            path="/api/v1/payments/batch/",
+            request=batch,
+            ok=200,
+            seconds=seconds,
+            warmup=2,
+        )
+    print(load_line(single, "payments recorded one per request"), flush=True)
+    batches.items_per_request = BATCH
+    print(load_line(batches, f"payments recorded in batches of {BATCH}"), flush=True)
+    return [
+        _http.figure("api_payments_per_s", single, GOAL_PER_S, "payments/s"),
+        _http.figure(
+            f"api_payments_batch{BATCH}_per_s", batches, GOAL_PER_S, "payments/s"
+        ),
+    ]
+
+
+def load_line(load, what: str) -> str:  # type: ignore[no-untyped-def]
+    from bench import _http
+
+    return load.describe(what, _http.WORKERS)
 
 
 def run(backend: str, houses: int, seconds: float) -> None:

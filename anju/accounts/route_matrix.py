@@ -220,6 +220,7 @@ ROUTES: dict[str, str] = {
     "bill-list": "billing.view|owner",
     "payment-list": "billing.view|owner",
     "payment-reverse": "billing.change",
+    "payment-batch": "billing.change",
     "receipt-list": "billing.view|owner",
     "receipt-detail": "billing.view|owner",
     "receipt-pdf": "billing.view|owner",

@@ -120,6 +120,46 @@ class PaymentCreateSerializer(CachedFieldsMixin, serializers.Serializer):
     )
 
 
+class PaymentBatchItemSerializer(CachedFieldsMixin, serializers.Serializer):
+    """One payment of a batch; its idempotency key is in the item."""
+
+    house = serializers.IntegerField(min_value=1)
+    amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+    )
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    idempotency_key = serializers.CharField(max_length=80)
+    line_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, allow_empty=False
+    )
+
+
+class PaymentBatchSerializer(serializers.Serializer):
+    """Up to 500 payments at once: a bank's withholding results (银行代扣回盘), a POS
+    or a payment platform's settlement file."""
+
+    payments = PaymentBatchItemSerializer(many=True, min_length=1, max_length=500)
+
+
+class PaymentBatchErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class PaymentBatchResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="该笔在请求中的位置（从0起）")
+    status = serializers.ChoiceField(choices=["created", "replayed", "failed"])
+    payment = PaymentSerializer(required=False, allow_null=True)
+    error = PaymentBatchErrorSerializer(required=False, allow_null=True)
+
+
+class PaymentBatchResponseSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    replayed = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    results = PaymentBatchResultSerializer(many=True)
+
+
 class PaymentReverseSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 

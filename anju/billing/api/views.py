@@ -9,7 +9,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from anju.core.api import RolePermission, ScopedViewSetMixin
-from anju.core.errors import ValidationFailed
+from anju.core.errors import ApplicationError, NotFound, ValidationFailed
+from anju.estates.models import House
 
 from .. import services
 from ..models import Bill, Payment
@@ -113,6 +114,72 @@ class PaymentViewSet(
             s.PaymentSerializer(payment).data,
             status=status.HTTP_200_OK if replay else status.HTTP_201_CREATED,
         )
+
+    @extend_schema(
+        request=s.PaymentBatchSerializer,
+        responses={200: s.PaymentBatchResponseSerializer},
+        description=(
+            "批量收款（银行代扣回盘、POS/支付平台结算文件）：每笔各自入账、各带幂等键；"
+            "一笔出错（房屋不存在、金额无效、幂等键冲突…）只影响这一笔，结果逐笔返回"
+            "（created / replayed / failed 及错误码）。"
+        ),
+    )
+    @action(detail=False, methods=["post"])
+    def batch(self, request: Request) -> Response:
+        data = s.PaymentBatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        items = data.validated_data["payments"]
+        houses = (
+            House.objects.select_related("community")
+            .visible_to(request.user)
+            .in_bulk({item["house"] for item in items})
+        )
+        results = []
+        for index, item in enumerate(items):
+            house = houses.get(item["house"])
+            try:
+                if house is None:
+                    raise NotFound("房屋不存在或无权访问", code="house_not_found")
+                payment = services.payment_record(
+                    community=house.community,
+                    house=house,
+                    amount=item["amount"],
+                    channel=item["channel"],
+                    idempotency_key=item["idempotency_key"],
+                    actor=request.user,
+                    line_ids=item.get("line_ids"),
+                )
+            except ApplicationError as error:
+                results.append(
+                    {
+                        "index": index,
+                        "status": "failed",
+                        "payment": None,
+                        "error": {"code": error.code, "message": error.message},
+                    }
+                )
+                continue
+            replayed = getattr(payment, "replayed", False)
+            results.append(
+                {
+                    "index": index,
+                    "status": "replayed" if replayed else "created",
+                    "payment": payment,
+                    "error": None,
+                }
+            )
+        replayed_ids = [r["payment"].pk for r in results if r["status"] == "replayed"]
+        if replayed_ids:  # the first payments, with their allocations and receipts
+            first = self.get_queryset().in_bulk(replayed_ids)
+            for r in results:
+                if r["status"] == "replayed":
+                    r["payment"] = first[r["payment"].pk]
+        counts = {
+            k: sum(r["status"] == k for r in results)
+            for k in ("created", "replayed", "failed")
+        }
+        body = s.PaymentBatchResponseSerializer({**counts, "results": results}).data
+        return Response(body)
 
     @extend_schema(
         request=s.PaymentReverseSerializer,

@@ -161,3 +161,85 @@ def test_same_key_for_another_amount_is_a_conflict(client, finance, house):
     assert response.status_code == 409
     assert response.json()["code"] == "payment_idempotency_key_reused"
     assert Payment.objects.filter(amount=Decimal("300.00")).count() == 1
+
+
+# --- batches (bank withholding results, settlement files) ---------------------------
+
+
+def post_batch(client, items):  # type: ignore[no-untyped-def]
+    return client.post(
+        "/api/v1/payments/batch/", {"payments": items}, content_type="application/json"
+    )
+
+
+def test_a_batch_records_each_payment_and_answers_per_item(client, finance, house):
+    # given two billed houses of the community and one of another community
+    property_fee(house.community)
+    second = HouseFactory(
+        unit__building__community=house.community, unit__building__number="71"
+    )
+    elsewhere = HouseFactory()
+    bill_january(house.community, finance)
+    client.force_login(finance)
+    items = [
+        {"house": house.pk, "amount": "300.00", "channel": "withholding",
+         "idempotency_key": "bank-0001"},
+        {"house": elsewhere.pk, "amount": "300.00", "channel": "withholding",
+         "idempotency_key": "bank-0002"},
+        {"house": second.pk, "amount": "100.00", "channel": "withholding",
+         "idempotency_key": "bank-0003"},
+        {"house": second.pk, "amount": "999.00", "channel": "withholding",
+         "idempotency_key": "bank-0001"},
+    ]  # fmt: skip
+    # when
+    response = post_batch(client, items)
+    # then the good items are recorded, each bad one fails alone with its code
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["created"], body["replayed"], body["failed"]) == (2, 0, 2)
+    results = body["results"]
+    assert [r["status"] for r in results] == ["created", "failed", "created", "failed"]
+    assert results[1]["error"]["code"] == "house_not_found"
+    assert results[3]["error"]["code"] == "payment_idempotency_key_reused"
+    assert results[0]["payment"]["receipt_number"].startswith("SJ")
+    assert [a["amount"] for a in results[2]["payment"]["allocations"]] == ["100.00"]
+    assert sorted(Payment.objects.values_list("idempotency_key", flat=True)) == [
+        "bank-0001",
+        "bank-0003",
+    ]
+
+
+def test_a_batch_sent_again_records_nothing_new(client, finance, house):
+    property_fee(house.community)
+    bill_january(house.community, finance)
+    client.force_login(finance)
+    items = [
+        {"house": house.pk, "amount": "120.00", "channel": "pos",
+         "idempotency_key": f"pos-{i}"}
+        for i in range(3)
+    ]  # fmt: skip
+    first = post_batch(client, items).json()
+    again = post_batch(client, items).json()
+    assert (again["created"], again["replayed"]) == (0, 3)
+    assert [r["payment"]["id"] for r in again["results"]] == [
+        r["payment"]["id"] for r in first["results"]
+    ]
+    assert [r["payment"]["allocations"] for r in again["results"]] == [
+        r["payment"]["allocations"] for r in first["results"]
+    ]
+    assert Payment.objects.count() == 3
+
+
+def test_a_batch_is_bounded_and_needs_the_cashier_right(
+    client, finance, technician, house
+):
+    client.force_login(finance)
+    item = {"house": house.pk, "amount": "1.00", "channel": "cash"}
+    too_many = [{**item, "idempotency_key": f"k{i}"} for i in range(501)]
+    response = post_batch(client, too_many)
+    assert response.status_code == 400
+    assert response.json()["code"] == "validation_error"
+    assert post_batch(client, []).status_code == 400
+    client.force_login(technician)
+    assert post_batch(client, too_many[:1]).status_code == 403
+    assert Payment.objects.count() == 0
