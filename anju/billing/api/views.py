@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -134,40 +135,46 @@ class PaymentViewSet(
             .visible_to(request.user)
             .in_bulk({item["house"] for item in items})
         )
-        results = []
-        for index, item in enumerate(items):
-            house = houses.get(item["house"])
-            try:
-                if house is None:
-                    raise NotFound("房屋不存在或无权访问", code="house_not_found")
-                payment = services.payment_record(
-                    community=house.community,
-                    house=house,
-                    amount=item["amount"],
-                    channel=item["channel"],
-                    idempotency_key=item["idempotency_key"],
-                    actor=request.user,
-                    line_ids=item.get("line_ids"),
-                )
-            except ApplicationError as error:
+        results: list[dict] = []
+        # One transaction for the batch, a savepoint per payment (inside
+        # payment_record): a failed payment leaves no trace, the others are committed
+        # together, and a writer takes the database once per batch, not per payment.
+        # A batch cut off midway commits nothing; sent again with the same keys, each
+        # payment is recorded once.
+        with transaction.atomic():
+            for index, item in enumerate(items):
+                house = houses.get(item["house"])
+                try:
+                    if house is None:
+                        raise NotFound("房屋不存在或无权访问", code="house_not_found")
+                    payment = services.payment_record(
+                        community=house.community,
+                        house=house,
+                        amount=item["amount"],
+                        channel=item["channel"],
+                        idempotency_key=item["idempotency_key"],
+                        actor=request.user,
+                        line_ids=item.get("line_ids"),
+                    )
+                except ApplicationError as error:
+                    results.append(
+                        {
+                            "index": index,
+                            "status": "failed",
+                            "payment": None,
+                            "error": {"code": error.code, "message": error.message},
+                        }
+                    )
+                    continue
+                replayed = getattr(payment, "replayed", False)
                 results.append(
                     {
                         "index": index,
-                        "status": "failed",
-                        "payment": None,
-                        "error": {"code": error.code, "message": error.message},
+                        "status": "replayed" if replayed else "created",
+                        "payment": payment,
+                        "error": None,
                     }
                 )
-                continue
-            replayed = getattr(payment, "replayed", False)
-            results.append(
-                {
-                    "index": index,
-                    "status": "replayed" if replayed else "created",
-                    "payment": payment,
-                    "error": None,
-                }
-            )
         replayed_ids = [r["payment"].pk for r in results if r["status"] == "replayed"]
         if replayed_ids:  # the first payments, with their allocations and receipts
             first = self.get_queryset().in_bulk(replayed_ids)
