@@ -237,17 +237,22 @@ class _Billing:
             self.out.behaviours[behaviour] += 1
             counter = behaviour != "monthly"
             channel = _pick(self.rng, CHANNELS["counter" if counter else "monthly"])
+            demo = house.pk in demo_plans  # a demo owner's: only what its plan says
+            if demo:
+                channel = Channel.WECHAT
             plan = [
                 (m if isinstance(m, int) else self.rng.choice(m), how)
                 for m, how in PLANS.get(behaviour, [])
             ]
-            if self.rng.random() < (0.35 if behaviour in ("never", "lapsed") else 0.04):
+            roll = self.rng.random()
+            typed = False
+            if not demo and roll < (0.35 if behaviour in ("never", "lapsed") else 0.04):
                 carried += 1
                 self.carry_over(house, years=2 if carried % 4 == 0 else 1)
             if (
                 house.occupancy == Occupancy.RENOVATING
                 and renovations < 15
-                and house.pk not in demo_plans
+                and not demo
             ):
                 renovations += 1
                 self.renovation(house, paid=renovations % 5 != 0)
@@ -266,12 +271,14 @@ class _Billing:
                     continue  # not yet: this payment has not happened
                 if (
                     typos < 2
+                    and not (demo or typed)
                     and month_index < MONTHS - 1
                     and community.code == "lsy"
                     and channel in (Channel.CASH, Channel.POS)
                     and how == "all"
                 ):
-                    typos += 1
+                    typos += 1  # keyed wrong at the counter, reversed, taken again
+                    typed = True
                     how = "typo"
                 self.story.at(at, self.pay_step(house, how, channel))
         self.discounts(houses, demo_plans)
@@ -364,7 +371,7 @@ class _Billing:
             payment_reverse(
                 payment=payment,
                 actor=self.cashier(payment.house.community),
-                reason=f"收款金额录入错误（多录100元），应收{amount}元，冲正后重新收取",
+                reason=f"金额录错（多录100元），冲正后按{amount}元重收",
             )
             self.owed[payment.house_id] += payment.amount
             self.out.reversals += 1
@@ -402,10 +409,10 @@ class _Billing:
             days=self.rng.randint(2, 20)
         )
         at = self.moment(day, 9, 16)
-        if not self.before_now(at):
-            return
         amount = Decimal(300 if house.building_area < 100 else 500)
         channel = _pick(self.rng, CHANNELS["counter"])
+        if not self.before_now(at):
+            return
 
         def step() -> None:
             item = self.items.get((house.community_id, "zxlj"))

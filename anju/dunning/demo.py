@@ -24,6 +24,8 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from anju.accounts.models import User
+from anju.billing.choices import Channel as PayChannel
+from anju.billing.services import payment_record
 from anju.core.demo_clock import Story, story_clock
 from anju.estates.models import Community, Company
 
@@ -80,6 +82,7 @@ class DunningDemo:
     campaigns: int = 0
     contacts: int = 0
     documents: int = 0
+    promises_kept: int = 0
 
 
 class _Dunning:
@@ -185,6 +188,31 @@ class _Dunning:
                 **extra,
             )
             self.out.contacts += 1
+            if outcome == Outcome.PROMISED and number % 3 != 2:  # two in three keep it
+                paid_on = extra["promised_date"] - timedelta(days=number % 5)
+                at = datetime.combine(paid_on, time(10 + number % 8, 17), self.zone)
+                if at < self.now - timedelta(minutes=10):
+                    self.story.at(at, self.kept(found.pk))
+
+        return step
+
+    def kept(self, contact_id: int) -> Callable[[], None]:
+        """The owner pays what was promised: at the counter, through billing."""
+
+        def step() -> None:
+            contact = Contact.objects.select_related("house__community").get(
+                pk=contact_id
+            )
+            owed = selectors.house_owed(contact.house_id, today=timezone.localdate())
+            if owed <= 0:
+                return
+            house = contact.house
+            payment_record(
+                community=house.community, house=house, amount=owed,
+                channel=PayChannel.WECHAT, idempotency_key=f"demo-promise-{contact.pk}",
+                actor=self.people(house.community)[0],
+            )  # fmt: skip
+            self.out.promises_kept += 1
 
         return step
 

@@ -87,6 +87,7 @@ class Template:
     expected: str = ""
     work: str = "repair"  # who handles it (a key of STAFF)
     public: bool = False  # about a common part: the location names it
+    found_by: str = ""  # "patrol": found on a round; "system": an equipment alarm
     location: str = ""
 
 
@@ -116,7 +117,12 @@ TEMPLATES: tuple[Template, ...] = (
     Template(T.REPAIR, C.ELECTRICAL, U.EMERGENCY, "厨房插座插电饭煲的时候冒火花还有焦味，现在不敢用电了。",
              "断电检查，插座内部接线松动烧蚀，已更换插座并紧固线路，绝缘测试正常。", "马上来人检查"),
     Template(T.REPAIR, C.ELECTRICAL, U.NORMAL, "地下车库B区有一排照明灯不亮，停车时看不清车位线。",
-             "更换LED灯管12根，车库照明恢复。", public=True, location="地下车库B区"),
+             "更换LED灯管12根，车库照明恢复。", public=True, location="地下车库B区",
+             found_by="patrol"),
+    Template(T.REPAIR, C.PLUMBING, U.URGENT,
+             "【设备告警】生活水泵房水箱液位低于下限，2号泵运行电流异常。",
+             "现场检查为进水浮球阀卡滞，已疏通复位，液位恢复正常；2号泵轴承加注润滑脂，运行电流正常。",
+             public=True, location="地下生活水泵房", found_by="system"),
     Template(T.REPAIR, C.ELEVATOR, U.EMERGENCY,
              "电梯卡在9楼和10楼之间，里面困了两个人，按了警铃没人应，快来人！",
              "保安5分钟到场安抚被困人员，电梯维保单位22分钟到场救援，被困人员安全救出；故障为门锁回路接触不良，已修复并全面检查。",
@@ -129,7 +135,7 @@ TEMPLATES: tuple[Template, ...] = (
              location="{building}号楼{unit}单元电梯"),
     Template(T.REPAIR, C.FACILITIES, U.NORMAL, "单元楼下门禁刷卡没反应，门一直关不上，陌生人随便进。",
              "更换门禁读卡器和闭门器（等配件两天），门禁恢复正常。", public=True,
-             location="{building}号楼{unit}单元大堂"),
+             location="{building}号楼{unit}单元大堂", found_by="patrol"),
     Template(T.REPAIR, C.FACILITIES, U.URGENT, "外墙有瓷砖掉下来，差点砸到人，楼下是小孩玩的地方！",
              "设置警戒区域，高空作业队清除松动瓷砖12块并修补外墙。", "尽快排除隐患",
              public=True, location="{building}号楼外墙"),
@@ -259,6 +265,7 @@ class Plan:
     approve: bool = False  # … and approved by the supervisor
     cancel: str = ""
     text: str = ""  # overrides the template's description
+    rng: random.Random | None = None  # the ticket's own draws while it is played
     resolution: str = ""  # … and its resolution
 
 
@@ -282,7 +289,9 @@ def _pick(rng: random.Random, weighted: Any) -> Any:
 
 class _Desk:
     def __init__(self, *, company: Company, now: datetime, seed: int) -> None:
+        self.seed = seed
         self.rng = random.Random(seed)
+        self.planned = 0
         self.now = now
         self.story = Story()
         self.out = ServiceDeskDemo()
@@ -382,32 +391,36 @@ class _Desk:
         if house is not None:
             self.used[(house.pk, template.category)].append(created)
         reporter = self.owner_of.get(house.pk) if house is not None else None
-        contact = (reporter.name, reporter.phone) if reporter else ("", "")
-        if reporter is None:  # found on patrol, or an owner who left no house
-            contact = (f"{self.staff(community, 'security').display_name}（巡查）", "")
         channel = kw.pop("channel", None) or self.channel(template)
-        if template.public and channel == Channel.PATROL:
-            contact = (f"{self.staff(community, 'security').display_name}（巡查）", "")
+        if channel in (Channel.PATROL, Channel.SYSTEM):  # nobody called: staff found it
+            reporter = None
+            guard = self.staff(community, "security")
+            contact = (
+                "设备监控系统"
+                if channel == Channel.SYSTEM
+                else f"{guard.display_name}（巡查）"
+                if guard.role == "guard"
+                else "秩序维护部（巡查）",
+                "",
+            )
+        else:
+            contact = (reporter.name, reporter.phone) if reporter else ("业主", "")
         return Plan(
             community=community, template=template, created=created, target=target,
-            house=house, reporter=reporter if channel != Channel.PATROL else None,
-            contact=contact, channel=channel, **kw,
+            house=house, reporter=reporter, contact=contact, channel=channel, **kw,
         )  # fmt: skip
 
     def channel(self, template: Template) -> str:
+        roll = self.rng.random()
+        owners = {Channel.PHONE: 45, Channel.WECHAT: 25, Channel.COUNTER: 12}
+        spoken = _pick(self.rng, owners)
+        if template.found_by == "system":
+            return Channel.SYSTEM
         if template.urgency == Urgency.EMERGENCY:
             return Channel.PHONE
-        if template.public and self.rng.random() < 0.3:
+        if template.found_by == "patrol" and roll < 0.5:
             return Channel.PATROL
-        return _pick(
-            self.rng,
-            {
-                Channel.PHONE: 45,
-                Channel.WECHAT: 25,
-                Channel.COUNTER: 12,
-                Channel.PORTAL: 0,
-            },
-        )
+        return spoken
 
     def location(self, plan: Plan) -> str:
         template, house = plan.template, plan.house
@@ -455,6 +468,10 @@ class _Desk:
         return done + chosen
 
     def begin(self, plan: Plan) -> None:
+        # each ticket draws its own times: where one story stops (at now) does not
+        # change the others
+        self.planned += 1
+        plan.rng = random.Random(f"{self.seed}:{self.planned}")
         steps = self.steps(plan)
         state: dict[str, Any] = {"ticket": None, "visit": 0}
         self.story.at(plan.created, lambda: self.run(plan, steps, 0, state))
@@ -462,6 +479,7 @@ class _Desk:
     def run(
         self, plan: Plan, steps: list[str], index: int, state: dict[str, Any]
     ) -> None:
+        self.rng = plan.rng or self.rng
         getattr(self, f"do_{steps[index]}")(plan, state)
         if index + 1 >= len(steps):
             return
@@ -576,7 +594,7 @@ class _Desk:
                 type=template.type, channel=plan.channel, category=template.category,
                 description=text, contact_name=plan.contact[0] or "业主",
                 contact_phone=plan.contact[1], urgency=template.urgency,
-                house=plan.house if plan.channel != Channel.PATROL else None,
+                house=plan.house if plan.reporter is not None else None,
                 reporter=plan.reporter, location=self.location(plan),
                 occurred_at=timezone.now() - self.minutes(5, 90),
                 expected_solution=template.expected,
@@ -922,6 +940,12 @@ class _Desk:
                     "new",
                 )
             )
+        if qsf is not None:
+            self.begin(
+                self.plan(
+                    qsf, self.template(text="设备告警"), days(5, U.URGENT), "closed"
+                )
+            )
         if other is not None:
             self.begin(
                 self.plan(
@@ -945,23 +969,25 @@ class _Desk:
             kind = _pick(rng, TYPE_WEIGHTS)
             template = self.template(kind)
             age = DAYS * rng.random() ** 1.4
-            if age > 8:
-                target = _pick(rng, {"closed": 92, "cancelled": 3, "resolved": 2,
-                                     "in_progress": 2, "assigned": 1})  # fmt: skip
-            elif age > 2:
-                target = _pick(rng, {"closed": 62, "resolved": 14, "in_progress": 12,
-                                     "assigned": 7, "accepted": 5})  # fmt: skip
+            if age > 8:  # long done, but for a few stuck ones
+                target = _pick(rng, {"closed": 94, "cancelled": 3, "in_progress": 2,
+                                     "resolved": 1})  # fmt: skip
+            elif age > 3:
+                target = _pick(rng, {"closed": 82, "in_progress": 10, "resolved": 4,
+                                     "assigned": 4})  # fmt: skip
             else:
-                target = _pick(rng, {"new": 22, "accepted": 18, "assigned": 25,
-                                     "in_progress": 18, "resolved": 17})  # fmt: skip
+                target = _pick(rng, {"new": 18, "accepted": 15, "assigned": 22,
+                                     "in_progress": 20, "resolved": 25})  # fmt: skip
+            if target in ("new", "accepted"):  # taken within hours, as a rule
+                age = min(age, rng.uniform(0.02, 0.4))
             late = frozenset(
                 clock
                 for clock, p in (
-                    ("ack", 0.06),
-                    ("onsite", 0.07),
-                    ("resolve", 0.08),
-                    ("visit", 0.08),
-                    ("feedback", 0.1),
+                    ("ack", 0.04),
+                    ("onsite", 0.05),
+                    ("resolve", 0.06),
+                    ("visit", 0.06),
+                    ("feedback", 0.08),
                 )  # fmt: skip
                 if rng.random() < p
             )
