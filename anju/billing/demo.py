@@ -65,11 +65,11 @@ GO_LIVE_DAYS = 4  # the system went live this many days before the first run
 # stopped paying or never did (the arrears that dunning works on).
 MIX = {
     "home": (
-        ("monthly", 2), ("quarterly", 10), ("half_year", 60), ("ahead", 3),
-        ("prepay", 3), ("lapsed", 7), ("partial", 4), ("never", 11),
+        ("monthly", 2), ("quarterly", 10), ("half_year", 61), ("ahead", 3),
+        ("prepay", 2), ("lapsed", 7), ("partial", 4), ("never", 11),
     ),
     "vacant": (("quarterly", 15), ("half_year", 30), ("lapsed", 15), ("never", 40)),
-    "shop": (("monthly", 25), ("quarterly", 40), ("half_year", 15), ("never", 20)),
+    "shop": (("monthly", 15), ("quarterly", 45), ("half_year", 20), ("never", 20)),
     "space": (("quarterly", 10), ("half_year", 50), ("lapsed", 15), ("never", 25)),
 }  # fmt: skip
 # behaviour → [(month, how)], months 0 (five months ago) … 5 (this month); how: "all"
@@ -136,6 +136,7 @@ class _Billing:
         self.out = BillingDemo()
         self.owed: dict[int, Decimal] = defaultdict(lambda: Decimal("0.00"))
         self.monthly: dict[int, Decimal] = {}
+        self.behaviour: dict[int, str] = {}
         self.communities = {
             c.code: c for c in Community.objects.filter(company=company).order_by("pk")
         }
@@ -235,6 +236,7 @@ class _Billing:
             community = house.community
             behaviour = demo_plans.get(house.pk) or _pick(self.rng, MIX[_kind(house)])
             self.out.behaviours[behaviour] += 1
+            self.behaviour[house.pk] = behaviour
             counter = behaviour != "monthly"
             channel = _pick(self.rng, CHANNELS["counter" if counter else "monthly"])
             demo = house.pk in demo_plans  # a demo owner's: only what its plan says
@@ -440,10 +442,11 @@ class _Billing:
             and h.usage == Usage.RESIDENTIAL
             and h.occupancy == Occupancy.OCCUPIED
             and h.pk not in demo_plans
+            and self.behaviour.get(h.pk) in ("never", "lapsed")  # they still owe
         ]
-        if len(homes) < 3:
+        if len(homes) < 2:
             return
-        granted, asked = homes[len(homes) // 3], homes[2 * len(homes) // 3]
+        granted, asked = homes[0], homes[-1]
         month = self.months[-2]
         at = self.moment(month + timedelta(days=self.rng.randint(3, 9)), 10, 15)
 

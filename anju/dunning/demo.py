@@ -147,8 +147,9 @@ class _Dunning:
     def phone_campaign(self, community: Community) -> Callable[[], None]:
         def step() -> None:
             lead, helper = self.people(community)
+            month = timezone.localtime(timezone.now(), self.zone).month
             campaign = campaign_create(
-                community=community, actor=lead, name="长期欠费电话催缴",
+                community=community, actor=lead, name=f"{month}月长期欠费电话催缴",
                 segment=Segment.LONG_OVERDUE, channel=Channel.PHONE,
                 script=DEFAULT_SCRIPTS[Segment.LONG_OVERDUE], assignees=[lead, helper],
             )  # fmt: skip

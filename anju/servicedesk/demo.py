@@ -825,7 +825,7 @@ class _Desk:
         self.begin(slow)
         if qsf is not None:
             self.begin(self.plan(
-                qsf, self.template(text="前台工作人员"), days(3.4, U.NORMAL), "resolved",
+                qsf, self.template(text="前台工作人员"), days(0.8, U.NORMAL), "resolved",
                 compensation=Decimal("100.00"),
                 text="快递放在物业前台被人冒领了，前台说不归他们管，态度很差。",
                 resolution="调取前台监控确认冒领人并追回包裹；对前台员工批评教育，"
