@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from anju.accounts.models import User
 from anju.billing import finance
-from anju.billing.models import Bill, BillRun, Payment, Receipt
+from anju.billing.models import Bill, BillRun, DiscountLine, Payment, Receipt
 from anju.core.validators import is_id_number, is_mobile
 from anju.dunning.models import Campaign, Contact, DunningCase, DunningDocument
 from anju.estates.models import Community, House, HouseResident, Person, Vehicle
@@ -183,6 +183,7 @@ def test_the_cashier_sees_bills_and_payments_on_a_house_page(seeded, client):
     assert receipt.number in text
     assert "物业费" in text
     assert Payment.objects.filter(kind="reversal").count() == 2
+    assert DiscountLine.objects.filter(status="requested").count() == 1  # to approve
     months = {
         timezone.localtime(at).strftime("%Y-%m")
         for at in Payment.objects.values_list("received_at", flat=True)

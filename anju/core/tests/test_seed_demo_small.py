@@ -25,3 +25,14 @@ def test_ten_houses_get_bills_payments_and_tickets():
     assert Ticket.objects.filter(house__number="3-2-1201", channel="portal").exists()
     assert Ticket.objects.count() >= 30
     assert "已生成运营数据" in out.getvalue()
+
+
+def test_master_data_only_leaves_operations_out():
+    # when
+    out = io.StringIO()
+    call_command("seed_demo", houses=20, no_operations=True, stdout=out)
+    # then
+    assert House.objects.count() == 20
+    assert not BillRun.objects.exists()
+    assert not Ticket.objects.exists()
+    assert "已生成运营数据" not in out.getvalue()
