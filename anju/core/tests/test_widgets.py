@@ -8,7 +8,12 @@ from django import forms
 
 from anju.core.widgets import QuickSelect
 
-CHOICES = [("", "全部类别"), ("plumbing", "给排水"), ("elevator", "电梯"), ("a&b", "<x>")]
+CHOICES = [
+    ("", "全部类别"),
+    ("plumbing", "给排水"),
+    ("elevator", "电梯"),
+    ("a&b", "<x>"),
+]
 
 
 def _options(html: str) -> list[tuple[str, bool, str]]:
@@ -34,4 +39,5 @@ def test_same_options_selection_and_attributes_as_djangos_select():
 def test_grouped_choices_fall_back_to_djangos_rendering():
     grouped = [("水电", [("plumbing", "给排水"), ("electrical", "供电照明")])]
     html = QuickSelect(choices=grouped).render("category", "electrical")
-    assert "<optgroup" in html and "selected" in html
+    assert "<optgroup" in html
+    assert "selected" in html
