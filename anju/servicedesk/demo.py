@@ -814,7 +814,7 @@ class _Desk:
         # a compensation approved (waiting for the next bill run) and one to approve
         slow = self.plan(
             lsy, self.template(text="前台工作人员"), days(17, U.NORMAL), "closed",
-            visits=[4], compensation=Decimal("0"), approve=True,
+            visits=[4], compensation=Decimal("0"), approve=True,  # amount: below
             text="报修卫生间漏水一个星期了还没人来修，打了三次电话，木地板都泡坏了！",
             resolution="工程部主管上门致歉，当天完成维修；因拖延造成木地板泡水，"
             "经客服主管批准减免一个月物业费作为补偿。",
