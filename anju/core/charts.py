@@ -20,8 +20,15 @@ Number = int | float | Decimal
 
 BAR_HEIGHT = 22
 BAR_GAP = 6
-LABEL_WIDTH = 96
-VALUE_WIDTH = 56
+LABEL_WIDTH = 96  # at least; wider when a label needs it (up to LABEL_MAX)
+LABEL_MAX = 180
+VALUE_WIDTH = 56  # at least; wider for long figures (¥ amounts)
+FONT = 12  # px, as anju.css sets it: a CJK character is this wide, a digit about 0.6×
+
+
+def text_width(text: str) -> float:
+    """Approximate width of a label at FONT px: CJK full width, the rest ~0.6 em."""
+    return sum(FONT if ord(ch) > 0x2E80 else FONT * 0.6 for ch in text)
 
 
 def _fmt(value: Number) -> str:
@@ -47,7 +54,13 @@ def bar_chart(
             f'<p class="chart-empty">{escape(title)}：{escape("暂无数据")}</p>'
         )
     top = max(float(v) for _, v in rows) or 1.0
-    span = width - LABEL_WIDTH - VALUE_WIDTH
+    label_width = min(
+        LABEL_MAX, max(LABEL_WIDTH, 10 + max(text_width(x) for x, _ in rows))
+    )
+    value_width = max(
+        VALUE_WIDTH, 8 + max(text_width(_fmt(v) + str(unit)) for _, v in rows)
+    )
+    span = width - label_width - value_width
     height = len(rows) * (BAR_HEIGHT + BAR_GAP) + BAR_GAP
     parts = [
         f'<svg class="chart chart-bars" role="img" viewBox="0 0 {width} {height}" '
@@ -60,11 +73,12 @@ def bar_chart(
         text_y = y + BAR_HEIGHT * 0.7
         parts.append(
             f'<g class="bar" data-label="{escape(label)}" data-value="{value}">'
-            f'<text class="chart-label" x="{LABEL_WIDTH - 6}" y="{text_y:.1f}" '
+            f'<text class="chart-label" x="{label_width - 6:.0f}" y="{text_y:.1f}" '
             f'text-anchor="end">{escape(label)}</text>'
-            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{w:.1f}" height="{BAR_HEIGHT}" '
-            f'rx="3"><title>{escape(label)}：{_fmt(value)}{escape(unit)}</title></rect>'
-            f'<text class="chart-value" x="{LABEL_WIDTH + w + 4:.1f}" '
+            f'<rect x="{label_width:.0f}" y="{y}" width="{w:.1f}" '
+            f'height="{BAR_HEIGHT}" rx="3">'
+            f"<title>{escape(label)}：{_fmt(value)}{escape(unit)}</title></rect>"
+            f'<text class="chart-value" x="{label_width + w + 4:.1f}" '
             f'y="{text_y:.1f}">{_fmt(value)}{escape(unit)}</text></g>'
         )
     parts.append("</svg>")
@@ -106,8 +120,11 @@ def column_chart(
             f"<title>{escape(label)}：{_fmt(value)}{escape(unit)}</title></rect>"
         )
         if i % every == 0:
+            # kept inside the box: the first and last labels would be cut in half
+            half = text_width(label) / 2
+            middle = min(max(x + bar / 2, half), width - half)
             parts.append(
-                f'<text class="chart-label" x="{x + bar / 2:.1f}" y="{height - 4}" '
+                f'<text class="chart-label" x="{middle:.1f}" y="{height - 4}" '
                 f'text-anchor="middle">{escape(label)}</text>'
             )
         parts.append("</g>")
