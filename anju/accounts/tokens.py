@@ -66,7 +66,7 @@ class CachedTokenAuthentication(TokenAuthentication):
         else:
             token = Token.objects.select_related("user").filter(key=key).first()
             if token is None:
-                raise exceptions.AuthenticationFailed(_("Invalid token."))
+                raise exceptions.AuthenticationFailed(_("令牌无效"))
             user = token.user
             values = tuple(getattr(user, f) for f in _FIELDS)
             community_ids = (
@@ -80,7 +80,7 @@ class CachedTokenAuthentication(TokenAuthentication):
                 _memo[key] = (now, values, community_ids)
             user = _user(values, community_ids)
         if not user.is_active:
-            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+            raise exceptions.AuthenticationFailed(_("用户已停用或已删除"))
         return user, Token(key=key, user_id=user.pk)
 
 
