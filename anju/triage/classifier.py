@@ -7,7 +7,9 @@ learned field model:
    danger signals, with a recall-first threshold chosen on out-of-fold scores) →
    `emergency` when its margin is above the threshold and at least one danger word
    (cue or signal) is active: none, or only ones that the ignore logic explains away
-   ("没有漏气", "上次着火的事", "万一着火", a kite in a tree), is no emergency;
+   ("没有漏气", "上次着火的事", "万一着火", a kite in a tree), is no emergency; nor is
+   a message the field model reads as a question, a suggestion or praise, unless it
+   calls for help (救命, 报警, 120, 快来);
 3. otherwise the field model's level, emergency excluded (the detector decides that);
 4. an urgent cue (no water/power, lift out of service, sewage backflow, falling hazard,
    locked out, water unfit to drink …) raises `normal` to `urgent`, unless the message
@@ -23,7 +25,7 @@ from typing import Any
 
 from .codes import EMERGENCY, QUIET_TYPES, URGENCY_RANK, URGENT
 from .model import MODEL_PATH, LinearModel
-from .rules import SIGNAL, find_cues
+from .rules import HELP, SIGNAL, find_cues
 from .text import normalize
 
 _lock = threading.Lock()
@@ -75,11 +77,17 @@ def classify_many(
     ]
 
 
-def detector_fires(cues, margin: float, threshold: float) -> bool:  # type: ignore[no-untyped-def]
+def detector_fires(  # type: ignore[no-untyped-def]
+    cues, margin: float, threshold: float, ticket_type: str = "", normalized: str = ""
+) -> bool:
     """The detector's emergency vote: above the threshold, with at least one danger
     word (cue or signal) that the ignore logic does not explain away as negated, past,
-    hypothetical, a drill, a sign, figurative, a habit or harmless."""
+    hypothetical, a drill, a sign, figurative, a habit or harmless — and not for a
+    question, a suggestion or praise (燃气费在哪交, 摔了太疼 so pad the playground, thanks
+    for mopping up the water) unless the owner calls for help (救命, 报警, 120, 快来)."""
     if margin <= threshold:
+        return False
+    if ticket_type in QUIET_TYPES and HELP.search(normalized) is None:
         return False
     return any(c.level in (EMERGENCY, SIGNAL) and not c.negated for c in cues)
 
@@ -113,7 +121,7 @@ def _answer(
     if danger:
         urgency, source, deciding = EMERGENCY, "rule", danger
         confidence = 1.0
-    elif detector_fires(cues, margin, model.det_threshold):
+    elif detector_fires(cues, margin, model.det_threshold, ticket_type, normalized):
         urgency, source, deciding = EMERGENCY, "model", signals[:3]
         # 0.5 at the threshold, towards 1 above it
         gap = margin - model.det_threshold

@@ -49,8 +49,18 @@ TYPE_WORDS: dict[str, str] = {
     r"没反应|异响|换一个|派人|派个|来看看|检查|麻烦(来|派|安排|帮忙)|派个人|修一下|换一下|看一下|检查一下|处理一下|fix|broken|repair|not working|leak",
 }
 
+# Urgency words for the field model: a thing that must be handled today, someone who
+# cannot wait (urgent rather than normal; never an emergency by themselves).
+URGENCY_WORDS: dict[str, str] = {
+    "today": r"今天(就|之内|内|必须|一定|务必|得|要|下午|上午|晚上|中午|能不能|能否|麻烦|赶紧)"
+    r"[^，,。.!！?？;；]{0,4}(来|处理|修|补|解决|弄|清|查|派|联系|恢复)|今天之内|今晚之前|今天下班前|"
+    r"马上要(去|出门|上班|接|送)|赶着(去|送|接|上班)|急着(去|送|接|用|出门)|(要|得)?去医院|"
+    r"出不了门|没法出门|today|tonight|asap",
+}
+
 _CATEGORY = [(c, re.compile(p)) for c, p in CATEGORY_WORDS.items()]
 _TYPE = [(t, re.compile(p)) for t, p in TYPE_WORDS.items()]
+_URGENCY = [(u, re.compile(p)) for u, p in URGENCY_WORDS.items()]
 
 
 def lexicon_tokens(normalized: str) -> list[str]:
@@ -62,4 +72,7 @@ def lexicon_tokens(normalized: str) -> list[str]:
     for name, pattern in _TYPE:
         hits = len(pattern.findall(normalized))
         out.extend([f"#type:{name}"] * min(hits, 3))
+    for name, pattern in _URGENCY:
+        if pattern.search(normalized):
+            out.append(f"#urg:{name}")
     return out

@@ -37,18 +37,19 @@ _NB = r"(?:(?!被)[^，,。.!！?？;；\s~…])"
 
 
 # Lifts, with the usual typos and homophones of voice input and the English words.
-LIFT = r"(?:电梯|电体|电悌|电t|电题|电第|点梯|扶梯|货梯|客梯|轿厢|𨋢|[一二两三四1-4]号梯|lift|elevator)"
+LIFT = r"(?:电梯|电体|电悌|电t|电题|电第|点梯|扶梯|货梯|客梯|轿厢|𨋢|升降机|升降機|(?<=[部架个個])較|[一二两三四1-4]号梯|lift|elevator)"
 # A gap after a lift word that does not wander into its parts (电梯里的灯坏了 is no lift out).
 _LG = r"(?:(?!按钮|按键|的|里|间|口|灯|空调|电话|镜|扇)[^，,。.!！?？;；\s~…])"
 # Words that say a lift stopped or will not open (context for the ambiguous trapped cues).
 _LIFT_STOPPED = (
     r"停|不动|卡|坏|故障|打不开|扒不开|开不了|出不来|困|关在|关人|被关|关了|关里|关着|关电梯|溜|坠|往下掉|"
-    r"掉下去|救命|警铃|黑屏|灯灭|灭了|黑咕隆咚|stuck|trapped|stopped|broke"
+    r"掉下去|救命|警铃|黑屏|灯灭|灭了|黑咕隆咚|唔郁|唔开|开唔到|卡咗|困咗|stuck|trapped|stopped|broke"
 )
 # Who can be inside a lift.
 _WHO = (
-    r"(?:我|人|孩|娃|老人|小朋友|女儿|儿子|妈|爸|爷|奶|外婆|外公|老婆|老公|家人|"
-    r"邻居|阿姨|保姆|他|她|helper|mum|mom|dad|kid|child|son|daughter|someone|people)"
+    r"(?:我|人|孩|娃|老人|小朋友|女儿|儿子|妈|媽|爸|爷|爺|奶|嫲|外婆|外公|老婆|老公|家人|"
+    r"邻居|阿姨|保姆|他|她|佢|老豆|老母|细路|個仔|个仔|個女|个女|工人姐姐|菲佣|"
+    r"helper|mum|mom|mother|dad|father|grandma|grandpa|kid|child|son|daughter|someone|people)"
 )
 
 
@@ -122,7 +123,8 @@ _FAMILIES: tuple[Family, ...] = (
         rf"被困|困住|困着|困在(?!家|屋|楼上|\d+楼|[一二三四五六七八九十]+楼)|被关|"
         rf"关在{_gap(14)}里|关着|关住|被锁在{_gap(14)}里|出不来|卡在|卡住|扒不开|"
         rf"(困|关|卡|锁)(在|住|着)?{_gap(2)}(电梯|电体|轿厢|里头|里面)|"
-        rf"{_WHO}{_gap(3)}在{LIFT}?里(面|头)?|"
+        rf"{_WHO}{_gap(3)}(在|喺|困喺|困在|焗喺|关喺|锁喺)({LIFT})?(里|裏|入)(面|头|边|便)?|"
+        r"困咗|困喺|焗喺|卡咗喺|出唔(到|嚟|返)|开唔(到|开)门|"
         rf"(?<![家屋楼元区村店])里(面|头)?(还)?{_gap(2)}(有|挤着?|站着?|关着?)了?{_gap(2)}"
         r"(个|一个|两个|三个|几个|好几个|人|小孩|孩子|老人|娃|宝宝)|"
         rf"{LIFT}{_gap(8)}(往下溜|下滑|溜车|溜梯|坠|急降|掉下去|往下掉|冲顶|蹲底)|inside",
@@ -136,7 +138,7 @@ _FAMILIES: tuple[Family, ...] = (
         r"着火|著火|起火|失火|火灾|火苗|明火|火光|火焰|火势|火很大|火好大|大火|窜火|"
         r"(电|线|插|箱|车|机|锅|屋|窗|楼|墙|灶|表|柜|管|棚|底下|里|在|往外)冒火|"
         r"(一直|还)有火|火(关|灭)不(掉|了)|灭不(了|掉)|扑不灭|"
-        r"烧起来|烧着了|着伙|燃起来|自燃|爆炸|🔥|着了.{0,3}火|(打|拨|叫)了?119|"
+        r"烧起来|烧着了|着伙|燃起来|自燃|(?:(?<!气)|(?<=[煤燃然化沼氧毒]气))(?<!肺)爆炸|🔥|着了.{0,3}火|(打|拨|叫)了?119|"
         r"(锅|油|窗帘|被子|沙发|衣服|纸箱|纸壳|纸|垃圾|车|电线|线路|插座|插排|插板|"
         rf"电瓶|电池|柜|床|树|草|房子|屋|杂物|电动车|车棚|柴){_gap(3)}"
         r"((?<![挡盖放拦围压看等睡急接跟顶拿堵靠贴关锁摆撑扶])着了|烧着|引着|点着|烧了起来|着起来|燃了|燃烧)|"
@@ -170,9 +172,9 @@ _FAMILIES: tuple[Family, ...] = (
     Family(
         "gas",
         EMERGENCY,
-        r"(煤气|燃气|天然气|天然汽|煤起|媒气|煤汽|燃汽|液化气)的?(味|气味)|"
+        r"(煤气|燃气|天然气|天然汽|煤起|媒气|煤汽|燃汽|液化气|石油气)的?(味|气味)|"
         r"(?<!胎)(?<!轮胎)(漏气|漏器|漏汽)(?!的?报警)|"
-        r"泄漏|泄露|漏(煤|燃|天然|液化|媒)(气|器|汽)|"
+        r"泄漏|泄露|漏(煤|燃|天然|液化|媒)(气|器|汽)|漏(紧|緊|咗)(煤|石油)?气|"
         r"(燃气|煤气|媒气|天然气|液化气)(管道|管|立管|表|灶|阀|罐|瓶|接头|软管)?"
         r"(?:(?!箱|门|盖|柜|罩|牌|费|单)[^，,。.!！?？;；\s~…]){0,6}"
         r"(漏|泄|断|破|裂|挖断|砸坏)(?!费|交|缴|气的?报警)|"
@@ -305,7 +307,7 @@ _FAMILIES: tuple[Family, ...] = (
         rf"{_gap(4)}(掉|摔|跌|滑)(下|进|倒)|摔倒|滑倒|跌倒|"
         rf"(?<!谁)((跌|摔|滑)(下|进)去|(掉|跌|摔|滑)(进|下|到)了?{_gap(3)}(井|水|河|湖|池|塘))|"
         r"(?<![树杆墙栏牌架])倒地|(人|他|她|老人|孩子|阿姨|大爷|老太|有人)"
-        rf"{_gap(4)}倒在|躺在地上|(?<!爬)起不来|爬不起来|摔下来|摔进|救命|在水里扑腾|在扑腾|"
+        rf"{_gap(4)}倒在|躺在地上|(?<!爬)起不来|爬不起来|摔下来|摔进|在水里扑腾|在扑腾|"
         r"救护车(?!也|都|进|开不|过不)|(打|叫|拨)了?120|ambulance",
     ),
     Family(
@@ -329,20 +331,67 @@ _FAMILIES: tuple[Family, ...] = (
         r"break(ing)? into|breaking in|burglar|intruder",
         chronic_applies=True,
     ),
+    # the same dangers in Cantonese, Sichuan, northern and English words
+    Family(
+        "fire",
+        EMERGENCY,
+        r"火烛|火燭|着咗火|烧(着|紧|咗)(?!饭|水|菜)|起咗火|着起火来|燃起咗|"
+        r"(?<![a-z])(caught|catching) fire|in flames|flames",
+    ),
+    Family(
+        "flooding",
+        EMERGENCY,
+        r"水浸(?!泡)|浸(咗|晒)|(水|屋|楼|家)(都)?浸到|水喉(爆|裂|断)|淹起了|淹起来了|"
+        r"(?<![a-z])(is|are|got|getting) flooded|pipe (has )?burst",
+    ),
+    Family(
+        "injury",
+        EMERGENCY,
+        r"跌(亲|低|倒咗|咗落|落楼梯)|(晕|暈)(咗|低|倒咗)|叫(极|極)?(都)?唔(醒|应|應)|流(紧|緊)血|"
+        r"受咗伤|唔省人事|(瞓|躺|倒|跌)(咗)?(喺|在)地(下|上)?(唔郁|不动|起不来)|"
+        rf"(遭|让人|叫人|给人)(给)?{_gap(2)}(打|砍|捅|撞|咬|揍|踢)(了|伤|倒|翻|得)|绊倒|摔得?起不来|"
+        rf"(人|孩|小朋友|老人|娃|宝宝){_gap(4)}沉(下去|到水底|底)|(突然|一下子?)(就)?(歪倒|栽倒|瘫倒|倒下)了?|"
+        rf"(楼顶|天台|屋顶|顶楼)(的)?(边|沿)(上|沿)?{_gap(4)}(站|坐|蹲)着(一)?个(人|男的|女的|老人|小孩)|"
+        r"passed out|collapsed|not breathing|(fell|has fallen|have fallen) (down|over|off|from)|"
+        r"badly hurt|knocked (down|over)|hit by a car|can'?t breathe",
+    ),
+    # 救命 is a cry for help only where a danger is named (救命啊 about a KTV or a bill is
+    # a sigh)
+    Family("injury", EMERGENCY, r"救命|救人", context=("danger_any",)),
+    # … and someone heard crying for help is one
+    Family(
+        "injury",
+        EMERGENCY,
+        r"(喊|叫|嚷|呼|听到|听见)(着)?['\"“‘「]?(救命|救人)|呼救|有人喊救命",
+    ),
+    # an open manhole, a missing cover or an unfenced hole or pit where people are now
+    # (with nobody named, or covered already, it is the urgent hazard below)
+    Family(
+        "falling",
+        EMERGENCY,
+        rf"(井盖|盖板|窨井|下水井|雨水井|污水井|检修井|井口){_gap(6)}(不见|没了|没盖|丢了|被偷|碎|塌|翻|缺|掀开|打开|开着|敞着|移开)|"
+        rf"(没|没有)(盖)?(井盖|盖子)|(大|黑|深)?(洞|坑|窟窿|井口){_gap(3)}(敞着|露着|没盖|没围|没有围|没人围|开着)|"
+        r"大黑洞|黑洞洞|黑窟窿|大窟窿|大坑|深坑|"
+        r"(open|uncovered|missing) (manhole|drain cover|pit|hole)|manhole [a-z0-9 ]{0,30}(missing|open|gone|off)",
+        context=("people_present",),
+        exclude=r"扣上|扣住|木板|" + _CORDONED,
+        inside_negation=False,
+        hypothetical_applies=False,
+    ),
     # crimes in progress: someone smashing, prising, stealing or robbing now
     Family(
         "crime",
         EMERGENCY,
         rf"(正在|人在|还在|当场|贼在|偷在){_NB}{{0,6}}"
-        r"(?<!偷)(砸|撬|偷|抢|盗|划(?=车|花|了))(?!墙|地|柱|砖|偷|懒|倒|排|接|停|拍|看|听|跑|车位|位|购|着|先|救|红包|票|痕)|"
+        r"(?<!偷)(砸|撬|偷|抢|盗|划(?=车|花|了))(?!墙|地|柱|砖|偷|懒|倒|排|接|停|拍|看|听|跑|车位|位|购|着|先|救|红包|票|痕|承重|楼板|隔断|门框|窗框)|"
         rf"(正在|人在|还在){_NB}{{0,4}}打(人|架|起来|老人|孩子|小孩|我|他|她)|"
-        r"(?<!被)(砸|撬)(车窗|车门|窗户|窗玻璃|玻璃窗)|抢劫|抢包|抢手机|入室|行窃|"
+        r"(?<!被)(砸|撬)(车窗|车门|窗户|窗玻璃|玻璃窗)|抢劫|打劫|爆格|抢包|抢手机|入室|行窃|"
         rf"(小偷|贼|窃贼){_gap(4)}(还在|正在|在|进|跑)|"
         r"(thie(f|ves)|robbers?|someone|people|men|guys|a man|a woman) .{0,20}"
         r"(stealing|breaking into|smashing|robbing|trying to (open|force|break))|"
         r"robbery|being robbed",
         exclude=rf"监控{_G}{{0,4}}(拍到|能|调|查)|好几(家|户|次|回)|加强巡逻|防范|防盗|最近|"
-        r"抢修|抢险|抢救",
+        r"抢修|抢险|抢救|(has|have) been (stealing|breaking)|keeps? (stealing|breaking)|cameras?|cctv",
         chronic_applies=True,
     ),
     # a crime that has just happened, by meaning: a robbery or theft with the offender
@@ -435,7 +484,7 @@ _FAMILIES: tuple[Family, ...] = (
         r"一点水(也|都)(没|冇|莫)|"
         rf"水压(?!忽){_gap(3)}(低|小)|不出水|"
         rf"(只|就)滴几滴|(什么时候|啥时候|几点|还没|还不|怎么还不){_gap(2)}(来水|通水|供水)|"
-        r"no water|water (is )?(off|cut)",
+        r"no (running |hot |tap )?water|water (is )?(off|cut)",
         inside_negation=False,
     ),
     Family(
@@ -481,7 +530,7 @@ _FAMILIES: tuple[Family, ...] = (
         rf"怕{_gap(2)}(砸|掉)|掉下来{_gap(2)}砸|砸{_gap(2)}(人|到人)怎么办|快断|要断|"
         r"摇摇晃晃|晃晃悠悠|晃荡|风一吹就(晃|动|响)|要塌|快塌|快倒|要倒(?![车垃水好几])|"
         rf"(松|松动|松脱|脱开|脱落|翘起|断了|裂了){_gap(12)}(晃|掉|挂|吊|砸)|"
-        r"吊着一根|挂在(上面|半空|那|边上|外面|楼边|檐口)|悬在|悬着|往下掉|砸下来|在掉(?!皮|漆|渣|毛|色|头发)|"
+        r"吊着一根|挂在(上面|半空|那|边上|外面|楼边|檐口)|吊在(半空|空中|上面|那)|垂下来|斜着挂|悬在|悬着|往下掉|砸下来|在掉(?!皮|漆|渣|毛|色|头发)|"
         # sheets on a roof that the wind lifts
         rf"(铁皮|彩钢瓦|瓦片|防水布|遮阳棚|雨棚|顶棚|广告布|篷布|棚顶|盖板|板子|保温层|保温板){_gap(6)}"
         r"(掀|吹|刮)(起来|开|翻|松|起)|"
@@ -542,7 +591,8 @@ _FAMILIES: tuple[Family, ...] = (
         rf"(家|屋|卧室|客厅|房|顶楼|顶层|室内|床){_gap(6)}漏雨|漏雨{_gap(6)}(家|屋|卧室|客厅|房|床)|"
         rf"(一直|不停|都)在?(漏水|往下滴)|"
         rf"(阀|阀门|总阀|龙头|水管){_gap(3)}关不(上|住|掉)|"
-        r"leak(ing|s)? (into|through)",
+        r"漏(落|入)(我)?(屋企|屋|家|厕所|廁所)|"
+        r"leak(ing|s)? (into|through)|(dripping|leaking|coming) (down )?(through|from) (the |my )?(ceiling|upstairs)",
         inside_negation=False,
     ),
     Family(
@@ -551,10 +601,48 @@ _FAMILIES: tuple[Family, ...] = (
         rf"(?<![柜箱])(门|门禁|单元门|大门|道闸|闸|杆|出口|入口){_gap(14)}"
         r"(进不去|进不来|出不去|锁死|抬不起|堵死)|进不来也出不去|进不去也出不来|出不去也进不来|"
         rf"(出不来|出不去){_gap(6)}(进不去|进不来)|(进不去|进不来){_gap(6)}(出不来|出不去)|"
-        rf"(关|锁|堵|挡)在{_gap(2)}(外面|门外|外头|外边)|(进不了|回不了)(家|门|楼)|locked out|"
+        rf"(关|锁|堵|挡)在{_gap(2)}(外面|门外|外头|外边)|(进不了|回不了)(家|门|楼)|出不了(家)?门|出不去门|locked out|"
         # a door that will not open, said as what residents must do instead
         rf"(只能|只好|只得)(翻窗|爬窗|翻墙|从窗户)|(翻|爬)窗(户)?(出入|进出)|(等了|站了|堵了){_gap(8)}进不去|"
         rf"(?<!梯)(大门|单元门|入户门|楼门|单元大门|入户大门){_gap(10)}(无法开启|无法打开)",
+        inside_negation=False,
+    ),
+    # no gas for cooking: an outage like water or power
+    Family(
+        "no_gas",
+        URGENT,
+        rf"(燃气|煤气|天然气)(?!管|灶|表|报警|费){_gap(2)}(突然|又|也|都)?(没了|停了|断了|用不了|没有了|供不上)(?!吗)|"
+        rf"(全楼|整栋|家里|全家|老人|我们){_gap(4)}(都)?((没法|不能|没办法)做饭|做不(了|成)饭)|"
+        r"(没|没有)(燃气|煤气|天然气)了|no gas|lost gas|gas (is |has been )?(off|cut|gone)",
+        inside_negation=False,
+    ),
+    # a car that cannot get out (blocked, a ground lock, a barrier)
+    Family(
+        "car_blocked",
+        URGENT,
+        rf"(我的?|我家的?|我们的?)(车|车子){_gap(8)}(堵|卡|锁|挡|困|夹)(死|住|在)|"
+        rf"(车|车子){_gap(4)}(出不去|开不出(去|来)?|挪不出(来|去)?|出不来)|"
+        rf"(堵|挡|卡)(住|死)了?{_gap(2)}(我的?车|我家的?车)|"
+        rf"(车|車|车子)(被|让|给|遭|俾)(人)?{_gap(2)}(堵|挡|卡|锁|泊)(死|住|起|在|咗)|泊死|"
+        r"(blocked|boxed) (my car )?in|can'?t get (my car )?out",
+        inside_negation=False,
+    ),
+    # a gate or a door that lets anyone in (the estate open at night)
+    Family(
+        "locked_out",
+        URGENT,
+        rf"(门|门禁|锁|闸|道闸){_gap(12)}(谁都能|谁都可以|外人都能|外人可以|随便)(进|推|出入)|"
+        rf"(入户门|家门|防盗门)(的)?(锁)?{_gap(4)}(锁不上|关不上|锁不了)|"
+        r"(没法|无法|不能)封闭",
+        inside_negation=False,
+    ),
+    # structure broken now: a load-bearing wall being demolished (urgent unless someone
+    # is in danger)
+    Family(
+        "structure",
+        URGENT,
+        rf"(?<!现)(正在|在|还在){_gap(2)}(砸|拆|凿|打|敲|切|钻){_gap(4)}(承重|剪力墙|柱子|横梁|大梁)|"
+        rf"承重(墙|柱|梁){_gap(6)}(正在|还在)(被)?(砸|拆|凿|敲|切|打)",
         inside_negation=False,
     ),
     Family(
@@ -582,7 +670,7 @@ _SIGNALS: tuple[Family, ...] = (
     Family(
         "attack",
         SIGNAL,
-        rf"(打|砸|捅|砍|刺|扎|踢|踹|推|掐|揍|追|抡|泼|咬|撞|拽|扇){_gap(2)}{_PERSON}|"
+        rf"(打|砸|捅|砍|刺|扎|踢|踹|推|掐|揍|追|抡|泼|咬|撞|拽|扇){_gap(2)}{_PERSON}(?!们?家|的?车|的?窗|的?门)|"
         rf"(拿|拎|提|举|挥|抄|握|持|抓){_gap(4)}(刀|棍|棒|酒瓶|瓶子|砖|石头|斧|锤|铁棍|钢管|"
         r"凶器|剪刀|铁锹|扳手|枪)|"
         r"打架|打起来|动手|斗殴|群殴|扭打|厮打|撕打|拉架|拦不住|行凶|耍酒疯|发酒疯|撒酒疯|"
@@ -629,14 +717,15 @@ _SIGNALS: tuple[Family, ...] = (
     Family(
         "fire",
         SIGNAL,
-        r"(?<![上消发打点灭恼窝])火(?!车|锅|腿|柴|龙果|候|栓|机|大|爆|气|烧眉毛|热|辣|红|速|急|冒三丈)|烧(?!开|饭|菜|水|烤|鸡|饼|卖|钱|香)|燃(?!气)|焦|(?<![黏粘模迷含稀])糊(?![涂弄])|冒烟|浓烟|黑烟|"
+        r"(?<![上消发打点灭恼窝])火(?!车|锅|腿|柴|龙果|候|栓|机|大|爆|气|烧眉毛|热|辣|红|速|急|冒三丈|(都|就|一下子?|蹭蹭?地?)?(蹿|窜|冒)?上来)|烧(?!开|饭|菜|水|烤|鸡|饼|卖|钱|香)|燃(?!气)|焦|(?<![黏粘模迷含稀])糊(?![涂弄])|冒烟|浓烟|黑烟|"
         r"(?<!抽|吸|香|烟|油)烟(?!头|民|草|花|酒|台|囱|感|雾报警|瘾)|"
-        r"爆炸|炸了|鼓包|fire|smoke|burn",
+        r"(?:(?<!气)|(?<=[煤燃然化沼氧毒]气))(?<!肺)爆炸|(?:(?<!气)|(?<=[煤燃然化沼氧毒]气))(?<!肺)炸了|鼓包|fire|smoke|burn",
     ),
     Family(
         "smell",
         SIGNAL,
-        r"气味|味道|味儿|怪味|臭鸡蛋|刺鼻|呛人|呛得|煤气|燃气|天然气|液化气|gas|smell",
+        r"气味|味道|味儿|怪味|臭鸡蛋|刺鼻|呛人|呛得|"
+        r"(煤气|燃气|天然气|液化气)(?!费|公司|卡|缴|充值|账|开户|过户|报装|营业)|gas(?! bill)|smell",
     ),
     Family(
         "water",
@@ -647,7 +736,7 @@ _SIGNALS: tuple[Family, ...] = (
     Family(
         "burst",
         SIGNAL,
-        r"(轰|砰|嘭)(的|地)一声|一声巨响|(?<!火)爆(?!表|满|单|款|仓|米|红|料|笑|炒|灯)|崩|裂|断开|脱开|炸(?!鸡|酱|串|薯)|burst|crack",
+        r"(轰|砰|嘭)(的|地)一声|一声巨响|(?<!火)爆(?!表|满|单|款|仓|米|红|料|笑|炒|灯)|崩|裂|断开|脱开|(?:(?<!气)|(?<=[煤燃然化沼氧毒]气))(?<!肺)炸(?!鸡|酱|串|薯)|burst|crack",
     ),
     Family(
         "fall",
@@ -702,8 +791,10 @@ _NOBODY_HURT = (
     r"没(有)?(破皮|出血|流血|骨折)|有点红|红了一(下|块)|"
     r"没(有)?人(在)?(里面|被困|困在|被关)|冇人(困|喺入面)|里面没人|nobody (hurt|inside)"
 )
+# a car stuck or blocked in (地锁把我的车卡在车位里) is the urgent car_blocked
+_CAR_STUCK = r"(车|车子)[^，,。.!！?？;；~…]{0,8}(卡|堵|困|锁|挡|夹)(在|住|死)|(卡|堵|困|锁|夹)在车位|地锁"
 _HARMLESS = {
-    "fall": re.compile(f"{_HARMLESS_FALL}|{_NOBODY_BELOW}"),
+    "fall": re.compile(f"{_HARMLESS_FALL}|{_NOBODY_BELOW}|{_CAR_STUCK}"),
     "burst": re.compile(f"{_NOBODY_BELOW}|{_CORDONED}"),
     # someone smoked: a smell of cigarettes is no fire; a socket burnt black earlier
     "fire": re.compile(
@@ -726,7 +817,7 @@ _HARMLESS = {
         f"{_HARMLESS_INJURY}|{_NOBODY_HURT}|"
         r"(鸟|猫|狗|鸽子|小动物|宠物)[^，,。.!！?？;；~…]{0,4}(受伤|伤)|(受伤|伤)的(小)?(鸟|猫|狗|鸽子|动物)"
     ),
-    "trapped": re.compile(_NOBODY_HURT),
+    "trapped": re.compile(f"{_NOBODY_HURT}|{_CAR_STUCK}"),
     "collapse": re.compile(_NOBODY_HURT),
     # water to drink or wash with, not water to drown in (水里有小虫子在游)
     "drown": re.compile(r"虫|一杯|杯子|水龙头|龙头|自来水|水质|水箱|喝|鱼"),
@@ -741,7 +832,9 @@ NOW = re.compile(
     r"正在|刚才|刚刚|刚|现在|还在|马上|立刻|赶紧|赶快|快来|快派|快叫|快点|救命|帮忙|急|"
     r"!|！|一直|不停|此刻|速|right now|now|help|hurry|urgent"
 )
-HELP = re.compile(r"救命|报警|110|120|119|救护车|来人|快来|ambulance|police|help")
+HELP = re.compile(
+    r"救命|报警|110|120|119|救护车|急救|来人|快来|ambulance|police|help|first aid"
+)
 PEOPLE = re.compile(
     r"小孩|孩子|儿童|小朋友|学生|老人|行人|路人|人来人往|(很|好)多人|人(很|好)?多|"
     r"(?<!没)人(在|都)?(走|过|玩|进出)|正对|游乐|乐园|放学|上学|幼儿园|(?<!没)(?<!没有)有人|"
@@ -844,8 +937,8 @@ _CONTEXTS = {
         r"(全是|都是|好多|很多|不少)人|行人|路人|人在(走|过|玩|等|排队)|有人(走|经过|路过)|"
         r"小孩|孩子|儿童|小朋友|学生|老人|幼儿园|游乐|沙坑|接孩子|放学|上学|公交站|站台|"
         r"(一帮|一群|一堆|好几个|几个|一伙)[^，,。.!！?？;；\s~…]{0,3}(人|阿姨|大妈|大爷|老人|孩子|小孩|小朋友|学生)|"
-        r"广场舞|跳舞|下棋|打牌|遛娃|乘凉|"
-        r"人群|(差点|险些)(被)?砸(到|着)?(人|我|他|她|孩|小孩|老人)|people|kids|children|pedestrians|someone"
+        r"广场舞|跳舞|下棋|打牌|遛娃|乘凉|散步|"
+        r"人群|(差点|差一点|险些)(就)?(被)?砸(到|着)?[^，,。.!！?？;；\s~…]{0,6}(人|我|他|她|孩|小孩|老人|阿姨|大爷)|people|kids|children|pedestrians|someone"
     ),
     # something broken, loose or blown by the wind (a kite hanging in a tree is not)
     "broken": re.compile(
@@ -853,6 +946,22 @@ _CONTEXTS = {
         r"loose|broken|cracked|wind"
     ),
     "gas": re.compile(r"燃气|煤气|天然气|液化气|gas"),
+    # a danger named anywhere in the message (for 救命: a cry, not a sigh)
+    "danger_any": re.compile(
+        r"火|烟|烧|焦|血|伤|困|卡|关在|锁在|出不来|摔|跌|滑倒|晕|倒在|倒地|昏|不醒|漏|淹|浸|"
+        r"水管|进水|积水|大水|水里|触电|漏电|电线|电箱|插座|短路|刀|棍|砍|捅|抢|偷|贼|追|"
+        r"(?<![拨叫])打(?!电话|麻将|扫|卡|印|球|折|车|开|算|听|牌|针|扰|搅|工|烊|包|不通|过|给|款|钱|理|疫苗|个电话|了个电话)|"
+        r"掉|砸|塌|坠|气味|煤气|燃气|咬|夹|溺|跳楼|爬|窗台|"
+        r"𨋢|较|梯|心脏|呼吸|抽搐|fire|smoke|stuck|trapped|hurt|blood|bleed|fell|gas|flood"
+    ),
+    # people where the danger is, right now (not a place named, not a risk: 很容易掉进去)
+    "people_present": re.compile(
+        r"(小孩|孩子|小朋友|学生|老人|人|大家|娃|宝宝|kids|children|people)[^，,。.!！?？;；~…]{0,6}"
+        r"(就|正|都|还)?(在|正在|还在)[^，,。.!！?？;；~…]{0,6}"
+        r"(跑|玩|走|经过|路过|跳|追|打闹|排队|等|骑|踢球|打球|散步|围着|蹲)|人来人往|"
+        r"(好多|很多|一群|好几个|几个|一帮|一堆)(小孩|孩子|人|学生|小朋友|老人)|放学(的|了)|"
+        r"(are|is) (playing|running|walking)"
+    ),
     # the offender running away or still near, now
     "fleeing": re.compile(
         r"(往|朝|向)[^，,。.!！?？;；\s~…]{0,12}(跑|逃|溜|窜|钻|躲|去了|走了)|(跑|逃|溜|窜)(了|掉了|走了|得很快|咗|起)|"
@@ -888,6 +997,11 @@ _HYPOTHETICAL = re.compile(
     + r"{0,6}说|新闻|(?<!另)外地|别的小区|网上|视频|"
     r"真的?(着火|起火|失火|出事)了?.{0,6}?(谁|怎么|咋|能|还)|真要|要真|电视|电影|游戏|谣言|传言|辟谣|群里说|群里有人说|if |in case|what if"
 )
+# A message that opens as a suggestion or a wish (建议在滑梯下面铺软垫 小孩摔下来太疼了)
+# speaks of a risk, not of danger now: its danger words are hypothetical, message-wide.
+_ADVICE = re.compile(
+    r"^(建议|我建议|提议|希望|能否|可否|是否可以|i suggest|suggest|it would be nice)"
+)
 # Planned or announced outages (a notice, not trouble now): 明天停水, 下周停电.
 _PLANNED = re.compile(
     r"明天|明早|明晚|后天|下周|下礼拜|下星期|下个月|计划|预计|将于|要停|会停|几号|"
@@ -906,7 +1020,7 @@ _FALSE_ALARM = re.compile(
 _DRILL = re.compile(r"演习|演练|drill")
 _REAL_DRILL = re.compile(r"不是演习|不是演练|真的?着|真的?起火")
 _RESOLVED = re.compile(
-    r"修好了|处理好了|处理得|弄好了|搞定了|已经解决|解决了|又好了|已经好了|恢复了|没事了|出院了"
+    r"修好了|修完(了|才)|处理好了|处理得|弄好了|搞定了|已经解决|解决了|又好了|已经好了|恢复了|没事了|出院了"
 )
 # Kind-specific endings: a fire put out (not 灯都灭了) or burnt out (烧得只剩个壳),
 # people out of the lift, welding finished.
@@ -961,6 +1075,8 @@ _LIFT_CAR = re.compile(
 )
 # Property only: water into a home with no danger word but water (暖气片漏水渗到楼下).
 _WATER_SIGNALS = ("water", "burst", "drown")
+# Hazard only: falling and breaking words over nobody (urgent).
+_HAZARD_SIGNALS = ("fall", "burst")
 
 
 @dataclass(frozen=True)
@@ -973,8 +1089,9 @@ class Cue:
     # "", "negation", "figurative", "sign", "past", "hypothetical", "planned",
     # "chronic", "false_alarm", "drill", "resolved", "play" (children at play, a
     # picture), "quote" (words in quotation marks: said or written, not happening),
-    # "door" (a door locks people out or in: urgent), "harmless" and "property"
-    # (water into a home only; danger signals only)
+    # "door" (a door locks people out or in: urgent), "harmless", "property"
+    # (water into a home only) and "hazard" (falling or breaking over nobody; danger
+    # signals only)
     negated: str = ""
     # the clause speaks of the present (了/现在/一直…): see classifier for questions
     present: bool = True
@@ -1038,7 +1155,9 @@ def find_cues(normalized: str) -> list[Cue]:
     resolved = _RESOLVED.search(text) is not None and not needs_help
     aftermath = _AFTERMATH.search(text) is not None
     partial = _PARTIAL.search(text) is not None
-    rumour = _RUMOUR.search(text) is not None and not needs_help
+    rumour = (
+        _RUMOUR.search(text) is not None or _ADVICE.search(text) is not None
+    ) and not needs_help
     play = _PLAY.search(text) is not None and not needs_help
     picture = _PICTURE.search(text) is not None and not needs_help
     found: list[tuple[int, Cue]] = []
@@ -1173,7 +1292,15 @@ def _property_or_door(
         and not other_danger
         and not needs_help
     )
-    if not door and not leak:
+    # a loose thing or a wall being broken with nobody said to be where it would fall
+    # (a branch over parked cars, 正在砸承重墙) is the team's urgent hazard: its falling
+    # and breaking words are no danger signals
+    hazard = (
+        bool(kinds & {"hazard", "structure"})
+        and not any(c.level == EMERGENCY for c in active)
+        and _CONTEXTS["people_now"].search(text) is None
+    )
+    if not door and not leak and not hazard:
         return found
     out = []
     for pos, cue in found:
@@ -1181,5 +1308,12 @@ def _property_or_door(
             cue = replace(cue, negated="door")
         elif not cue.negated and leak and cue.kind in _WATER_SIGNALS:
             cue = replace(cue, negated="property")
+        elif (
+            not cue.negated
+            and hazard
+            and cue.level == SIGNAL
+            and cue.kind in _HAZARD_SIGNALS
+        ):
+            cue = replace(cue, negated="hazard")
         out.append((pos, cue))
     return out

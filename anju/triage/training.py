@@ -4,7 +4,7 @@
 (sorted vocabulary, fixed random_state, fixed folds, fixed zip timestamps).
 
 * Both models learn from the corpus' train split and the development sets (fresh,
-  fresh3, fresh4 and, since it was measured as an exam, fresh6: messages by other
+  fresh3, fresh4 and, since they were measured as exams, fresh6 and fresh7: messages by other
   authors; with fresh, fresh3 and fresh4 the field model gained category +0.012 and
   type +0.007 in 5-fold cross-validation on the train split).
   The corpus' test split stays held out.
@@ -41,6 +41,7 @@ DEV_PATHS = (
     DATA_DIR / "fresh3.jsonl",
     DATA_DIR / "fresh4.jsonl",
     DATA_DIR / "fresh6.jsonl",
+    DATA_DIR / "fresh7.jsonl",
 )
 
 # Chosen by 5-fold cross-validation on the train split only (see docs/triage.md).
@@ -100,7 +101,12 @@ def transform(vectorizer, docs: list[list[str]], boost: float):
 
 
 def fit(
-    rows: list[dict], *, c: float = C, min_df: int = MIN_DF, boost: float = TOKEN_BOOST
+    rows: list[dict],
+    *,
+    c: float = C,
+    min_df: int = MIN_DF,
+    boost: float = TOKEN_BOOST,
+    fields: tuple[str, ...] = FIELDS,
 ):
     """Fit the vectorizer and one LinearSVC per field; return (vectorizer, models)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -113,7 +119,7 @@ def fit(
     vectorizer.fit(docs)
     matrix = transform(vectorizer, docs, boost)
     models = {}
-    for field in FIELDS:
+    for field in fields:
         clf = LinearSVC(C=c, random_state=0, max_iter=20000)
         clf.fit(matrix, [r[field] for r in rows])
         models[field] = clf
@@ -149,14 +155,19 @@ def rule_view(text: str) -> tuple[bool, list]:
     return any(c.level == EMERGENCY and not c.negated for c in cues), cues
 
 
-def out_of_fold(rows: list[dict], *, folds: int = DETECTOR_FOLDS) -> np.ndarray:
-    """Each row's detector margin from a detector that did not see it (stratified
-    folds, fixed seed)."""
+def out_of_fold(
+    rows: list[dict], *, folds: int = DETECTOR_FOLDS
+) -> tuple[np.ndarray, list[str]]:
+    """Each row's detector margin, and its type as the field model reads it, from
+    models that did not see it (stratified folds, fixed seed): the detector does not
+    vote for a question, a suggestion or praise, so the threshold is chosen with the
+    types the shipped model would give."""
     from sklearn.model_selection import StratifiedKFold
 
     docs = [detector_featurize(r["text"]) for r in rows]
     labels = np.array([is_emergency(r) for r in rows])
     margins = np.zeros(len(rows))
+    types = [""] * len(rows)
     kf = StratifiedKFold(folds, shuffle=True, random_state=0)
     for train_idx, test_idx in kf.split(docs, labels):
         vectorizer, clf = fit_detector(
@@ -165,20 +176,37 @@ def out_of_fold(rows: list[dict], *, folds: int = DETECTOR_FOLDS) -> np.ndarray:
         margins[test_idx] = detector_margins(
             vectorizer, clf, [docs[i] for i in test_idx]
         )
-    return margins
+        field_vectorizer, models = fit([rows[i] for i in train_idx], fields=("type",))
+        matrix = transform(
+            field_vectorizer,
+            [featurize(rows[i]["text"]) for i in test_idx],
+            TOKEN_BOOST,
+        )
+        for i, predicted in zip(test_idx, models["type"].predict(matrix), strict=True):
+            types[i] = str(predicted)
+    return margins, types
 
 
-def threshold_curve(rows: list[dict], margins: np.ndarray) -> list[dict]:
+def threshold_curve(
+    rows: list[dict], margins: np.ndarray, types: list[str] | None = None
+) -> list[dict]:
     """For each candidate threshold (the non-emergencies' margins, highest first):
-    recall and false-alarm rate of the detector alone and of rules + detector."""
+    recall and false-alarm rate of the detector alone and of rules + detector
+    (`types`: each row's type as the field model reads it, out of fold)."""
     from .classifier import detector_fires
 
     labels = np.array([is_emergency(r) for r in rows])
     views = [rule_view(r["text"]) for r in rows]
     rule = np.array([v[0] for v in views])
-    # rows with no active danger word (none, or all explained away): the detector
-    # cannot flag them
-    vetoed = np.array([not detector_fires(v[1], 1.0, 0.0) for v in views])
+    types = types or [""] * len(rows)
+    # rows with no active danger word (none, or all explained away), and questions,
+    # suggestions and praise that call for no help: the detector cannot flag them
+    vetoed = np.array(
+        [
+            not detector_fires(v[1], 1.0, 0.0, t, normalize(r["text"]))
+            for v, t, r in zip(views, types, rows, strict=True)
+        ]
+    )
     negatives = int((~labels).sum())
     positives = int(labels.sum())
     curve = []
@@ -282,8 +310,8 @@ def train(
     vectorizer, models = fit(rows)
 
     pool = detector_pool(corpus)
-    margins = out_of_fold(pool)
-    curve = threshold_curve(pool, margins)
+    margins, types = out_of_fold(pool)
+    curve = threshold_curve(pool, margins, types)
     chosen = choose_threshold(curve)
     det_rows = rows
     det_vectorizer, clf = fit_detector(
