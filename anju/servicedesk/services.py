@@ -245,6 +245,13 @@ def ticket_create(
     )
     rows: list[TicketAttachment] = []
     try:
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            # The number is drawn on its own, committed at once like a sequence: the
+            # counter's row is not held locked while the ticket is written, so
+            # concurrent intakes do not queue on it. A ticket that then fails to save
+            # leaves a gap in the numbers, never a duplicate. (On SQLite the one writer
+            # is serialised anyway; a second write transaction would only cost.)
+            built.number = _draw_number(built)
         with transaction.atomic():
             ticket = _ticket_write(built, previous, actor)
             if checked:
@@ -330,13 +337,19 @@ def _ticket_build(
     return ticket, previous
 
 
+def _draw_number(ticket: Ticket) -> str:
+    community = ticket.community
+    year = ticket.created_at.astimezone(ZoneInfo(community.timezone)).year
+    return next_number(
+        company_id=community.company_id, prefix=NUMBER_PREFIX[ticket.type], year=year
+    )
+
+
 def _ticket_write(ticket: Ticket, previous: Ticket | None, actor: Any) -> Ticket:
     """Number, insert and timeline of a built ticket; call inside a transaction."""
     community = ticket.community
-    year = ticket.created_at.astimezone(ZoneInfo(community.timezone)).year
-    ticket.number = next_number(
-        company_id=community.company_id, prefix=NUMBER_PREFIX[ticket.type], year=year
-    )
+    if not ticket.number:
+        ticket.number = _draw_number(ticket)
     ticket.save(force_insert=True)
     _event(ticket, actor, EventKind.CREATED, to_status=Status.NEW)
     if previous is not None:

@@ -201,3 +201,44 @@ def test_created_at_year_follows_the_community_timezone(agent, house, monkeypatc
     fixed = datetime(2026, 12, 31, 16, 30, tzinfo=UTC)
     monkeypatch.setattr(services.timezone, "now", lambda: fixed)
     assert make_ticket(actor=agent, house=house).number == "BX2027-0001"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_intake_numbers_every_ticket_once():
+    import threading
+
+    from django.db import connection
+
+    from anju.accounts.choices import Role
+    from anju.accounts.tests.factories import StaffFactory
+    from anju.estates.tests.factories import HouseFactory
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent intake is proven on PostgreSQL (CI runs it)")
+    # given an agent and a house
+    house = HouseFactory()
+    agent = StaffFactory(role=Role.AGENT, communities=[house.community])
+    numbers: list[str] = []
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            for _ in range(10):
+                numbers.append(make_ticket(actor=agent, house=house).number)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    # when 6 agents log 10 tickets each at the same time
+    threads = [threading.Thread(target=worker) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # then every ticket has its own number, and the numbers are the first 60
+    assert errors == []
+    assert len(set(numbers)) == 60
+    year = timezone.localtime().year
+    assert sorted(numbers) == [f"BX{year}-{n:04d}" for n in range(1, 61)]
+    assert Ticket.objects.count() == 60
