@@ -206,7 +206,7 @@ _FAMILIES: tuple[Family, ...] = (
         "flooding",
         EMERGENCY,
         rf"水{_gap(8)}(漫延|蔓延)|淹了|被淹|水淹|淹到|淹没|水漫金山|"
-        rf"水{_gap(6)}(?<!倒)灌|(往下|往我家|往屋里|往外)(灌|冲)|灌下来|哗哗(?!的?(水)?(声|响))|发大水|"
+        rf"水{_gap(6)}(?<!倒)灌|(往下|往我家|往屋里|往外)(灌|冲)|灌下来|哗哗(?![的地]?(水)?(声|响))|发大水|"
         rf"进水了|进水{_gap(6)}(公分|厘米|cm|深)|"
         rf"(水|积水){_gap(6)}(没过|淹过|齐腰|到膝盖|往上涨)|水位{_gap(4)}(涨|上升)|"
         rf"成瀑布|水柱|(管|爆){_gap(8)}喷|water everywhere|"
@@ -231,6 +231,17 @@ _FAMILIES: tuple[Family, ...] = (
         rf"水{_gap(8)}(?<!往上)(涌|喷涌|狂喷|往外喷)(?!出来的)",
         # dirty water coming back up is sewage (urgent)
         exclude=r"污水|脏水|粪|下水|马桶|地漏|厕所|水槽|化粪池|反水|返水|倒灌",
+    ),
+    # a supply pipe broken and its water still pouring out, spreading through a car park,
+    # a lobby or a stairwell, cars standing in it (flooding going on, not sewage)
+    Family(
+        "flooding",
+        EMERGENCY,
+        rf"(漫|淹|灌|流|冲)(到|进|满)了?{_gap(6)}(车库|地库|地下室|大堂|楼道|楼梯间|电梯|车位|走廊)|"
+        rf"(车|轮子|轮胎|车轮){_gap(6)}(泡在水里|泡水了|泡了|淹了|被淹)|"
+        rf"水{_gap(4)}(一直|还在|不停地?|哗哗地?)(往外)?(冒|流|涌|喷|淌)",
+        context=("pipe_broken",),
+        exclude=r"污水|脏水|粪|马桶|地漏|化粪池|反水|返水|暴雨|下雨|雨水|排水泵",
     ),
     Family(
         "flooding",
@@ -611,7 +622,7 @@ _FAMILIES: tuple[Family, ...] = (
     Family(
         "no_gas",
         URGENT,
-        rf"(燃气|煤气|天然气)(?!管|灶|表|报警|费){_gap(2)}(突然|又|也|都)?(没了|停了|断了|用不了|没有了|供不上)(?!吗)|"
+        rf"(燃气|煤气|天然气)(?!管|灶|表|报警|费){_gap(6)}(突然|又|也|都|就)?(没了|停了|断了|用不了|没有了|供不上)(?!吗)|"
         rf"(全楼|整栋|家里|全家|老人|我们){_gap(4)}(都)?((没法|不能|没办法)做饭|做不(了|成)饭)|"
         r"(没|没有)(燃气|煤气|天然气)了|no gas|lost gas|gas (is |has been )?(off|cut|gone)",
         inside_negation=False,
@@ -719,7 +730,7 @@ _SIGNALS: tuple[Family, ...] = (
         SIGNAL,
         r"(?<![上消发打点灭恼窝])火(?!车|锅|腿|柴|龙果|候|栓|机|大|爆|气|烧眉毛|热|辣|红|速|急|冒三丈|(都|就|一下子?|蹭蹭?地?)?(蹿|窜|冒)?上来)|烧(?!开|饭|菜|水|烤|鸡|饼|卖|钱|香)|燃(?!气)|焦|(?<![黏粘模迷含稀])糊(?![涂弄])|冒烟|浓烟|黑烟|"
         r"(?<!抽|吸|香|烟|油)烟(?!头|民|草|花|酒|台|囱|感|雾报警|瘾)|"
-        r"(?:(?<!气)|(?<=[煤燃然化沼氧毒]气))(?<!肺)爆炸|(?:(?<!气)|(?<=[煤燃然化沼氧毒]气))(?<!肺)炸了|鼓包|fire|smoke|burn",
+        r"(?:(?<!气)|(?<=[煤燃然化沼氧毒]气))(?<!肺)爆炸|(?:(?<!气)|(?<=[煤燃然化沼氧毒]气))(?<!肺)炸了|鼓包|fire(?! alarm| drill| door| exit| extinguisher| escape| safety| test| inspection)|smoke(?! alarm| detector)|burn",
     ),
     Family(
         "smell",
@@ -771,8 +782,12 @@ _SIGNALS = tuple(
 _HARMLESS_FALL = (
     r"烟头|果皮|瓜子|树叶|落叶|叶子|花瓣|杨絮|柳絮|虫|鸟屎|口水|灰尘|横幅|旗|彩带|灯笼|"
     r"气球|衣服|被子|床单|风筝|窗帘|鸟窝|塑料袋|毛|插头|"
+    # a flickering light dazzles (晃得眼睛疼): glare, not a swinging object
+    r"晃(得)?(人)?眼|刺眼|闪(个)?不停|"
+    # a thing left behind (水壶落在游乐场了) has not fallen
+    r"(水壶|杯子|钥匙|手机|钱包|东西|包|伞|衣服|外套|帽子)[^，,。.!！?？;；~…]{0,2}落在|"
     # an animal that falls or is lost is no person in danger
-    r"(猫|狗|鸟|鹦鹉|仓鼠|兔子|宠物)[^，,。.!！?？;；~…]{0,6}(掉|摔|跌|飞|跑)|"
+    r"(猫|狗|鸟|鹦鹉|仓鼠|兔子|宠物)[^，,。.!！?？;；~…]{0,6}(掉|摔|跌|飞|跑|断|瘸)|"
     + _CORDONED
 )
 _HARMLESS_INJURY = (
@@ -784,7 +799,7 @@ _HARMLESS_INJURY = (
 # … or nobody is at risk: nobody below or passing, nobody hurt, nobody inside.
 _NOBODY_BELOW = (
     r"没(有)?(什么)?人(走|经过|路过|过|在下面|在底下)|(底下|下面|下边|那里|那边|平时|半夜)(也|都)?没(有)?人|"
-    r"很少(有)?人|人很少|(还好|幸好|幸亏|好在)(当时)?(下面|底下)?没(有)?人|nobody (is )?(below|under)"
+    r"很少(有)?人|人很少|没(有)?(人|小孩|孩子)(敢)?(玩|用|坐|去|上去)了?|(还好|幸好|幸亏|好在)(当时)?(下面|底下)?没(有)?人|nobody (is )?(below|under)"
 )
 _NOBODY_HURT = (
     r"没(有)?(人)?受伤|没伤(到|着)|人没事|(孩子|人|他|她|我)(倒是|还好)?没事|"
@@ -815,14 +830,31 @@ _HARMLESS = {
     # an animal hurt is no person in danger (a bird with a broken wing)
     "wound": re.compile(
         f"{_HARMLESS_INJURY}|{_NOBODY_HURT}|"
-        r"(鸟|猫|狗|鸽子|小动物|宠物)[^，,。.!！?？;；~…]{0,4}(受伤|伤)|(受伤|伤)的(小)?(鸟|猫|狗|鸽子|动物)"
+        r"(鸟|猫|狗|鸽子|小动物|宠物)[^，,。.!！?？;；~…]{0,4}(受伤|伤)|(受伤|伤)的(小)?(鸟|猫|狗|鸽子|动物)|"
+        # eyes sore from glare, a toothache; hedges cut
+        r"(眼睛|眼|耳朵|牙)(都)?(疼|痛)|hurts? (my |the )?eyes|eyes? hurt|"
+        r"(cut|trimm?\w*|prun\w*) [a-z ]{0,12}(hedge|tree|grass|bush|branch|lawn)"
     ),
     "trapped": re.compile(f"{_NOBODY_HURT}|{_CAR_STUCK}"),
-    "collapse": re.compile(_NOBODY_HURT),
+    # coughing at cooking fumes (爆炒辣椒 呛得直咳嗽) is no one choking
+    "collapse": re.compile(_NOBODY_HURT + r"|油烟|炒|辣椒|做饭|烧烤|烟味"),
+    # trees cut or pruned (树让你们给砍秃了) are no attack
+    "attack": re.compile(
+        r"砍(了|得|成|掉)?[^，,。.!！?？;；~…]{0,3}(树|枝|秃|光)|(树|枝)[^，,。.!！?？;；~…]{0,8}砍"
+    ),
     # water to drink or wash with, not water to drown in (水里有小虫子在游)
     "drown": re.compile(r"虫|一杯|杯子|水龙头|龙头|自来水|水质|水箱|喝|鱼"),
     # the tap water smells (自来水一股臭鸡蛋的味儿): water quality, not gas
     "smell": re.compile(
+        # rubbish and cooking smell of no danger, where no gas is named (a multi-issue
+        # message can hold a full bin and a smell of gas)
+        r"^(?!.*(煤气|燃气|天然气|液化气|石油气|gas))(?=.*(垃圾|garbage|trash|rubbish|\bbins?\b|"
+        r"油烟|爆炒|炒菜|辣椒|做饭))|"
+        # … nor a bill or its reading
+        r"账单|读数|缴费|收费|\bbill\b|statement|usage|invoice|"
+        # … nor a gas outage (天然气从中午就停了, 停气)
+        r"停气|(燃气|煤气|天然气)((?!管|挖|漏)[^，,。.!！?？;；~…]){0,8}(停了|没了|断了)|"
+        r"没(有)?(燃气|煤气|天然气|气)了|"
         r"(自来水|龙头|水质|喝的水|开水|热水|水管里的水|供水|水发黄|水发黑|水是黄的|水是浑的)"
         r"[^，,。.!！?？;；~…]{0,8}(味|臭)"
     ),
@@ -955,6 +987,10 @@ _CONTEXTS = {
         r"𨋢|较|梯|心脏|呼吸|抽搐|fire|smoke|stuck|trapped|hurt|blood|bleed|fell|gas|flood"
     ),
     # people where the danger is, right now (not a place named, not a risk: 很容易掉进去)
+    # a supply pipe broken (主水管裂了, 消防管破了, the pipe burst)
+    "pipe_broken": re.compile(
+        rf"(水管|主管|总管|管道|管子|消防管|供水管|水喉|pipe|main){_gap(6)}(裂|破|爆|断|崩|burst)"
+    ),
     "people_present": re.compile(
         r"(小孩|孩子|小朋友|学生|老人|人|大家|娃|宝宝|kids|children|people)[^，,。.!！?？;；~…]{0,6}"
         r"(就|正|都|还)?(在|正在|还在)[^，,。.!！?？;；~…]{0,6}"
@@ -1037,6 +1073,31 @@ _RESOLVED_KIND = {
         r"关了?(总阀|阀门|水阀|总水阀)|(总阀|阀门|水阀)(已经)?(给)?关(了|掉|上|住)"
     ),
 }
+# Thanks for an emergency handled (电梯卡住报修 不到半小时师傅就来了 修好… 点赞): told
+# after the event, so its danger words are resolved.
+_THANKED = re.compile(r"点赞|感谢|谢谢|多谢|表扬|致谢|辛苦了|好评|给力|thank")
+_HANDLED = re.compile(
+    r"修好|(就|很快|马上|及时|立刻)(赶)?(来|到)(了)?|处理(好|完|得)|救出来|放出来|解决了|"
+    r"及时|恢复正常|运行(得)?(很|挺)?(稳|正常|平稳)|fixed|sorted out|got (him|her|them|us) out"
+)
+# The owner says it is minor or not urgent (没啥大事, 擦破点皮, not urgent): no danger now.
+_NOT_URGENT = re.compile(
+    r"不急|不着急|不用急|不是很急|没那么急|有空(再|的时候|的话|来|过来)|方便的时候|not urgent|no rush|"
+    r"no hurry|whenever (you|it'?s) convenient"
+)
+_MINOR = re.compile(
+    r"没(啥|什么|多大)?大事|问题不大|没(什么|啥)?大碍|不严重|小伤|擦破(了)?(一)?点(儿)?皮|"
+    r"破了(一)?点(儿)?皮|蹭破(了)?(一)?点(儿)?皮|人没事|nothing serious|just a scratch"
+)
+# person-harm kinds that a minor injury explains away
+_HARM_KINDS = ("injury", "wound", "blood", "collapse")
+# an animal that seems hurt (楼下有只猫好像受伤了) is no person in danger
+_ANIMAL_HURT = re.compile(
+    r"(猫|狗|鸟|鸽子|小动物|宠物|刺猬|松鼠)(咪|儿)?[^，,。.!！?？;；\s~…]{0,4}"
+    r"(好像|可能|似乎|像是)?$"
+)
+# … unless the animal is the one that bites, scratches or knocks a person down
+_ANIMAL_AGENT = re.compile(r"咬|抓|扑|撞|追|把")
 _STILL = re.compile(r"还在|仍在|正在|现在还|一直(在)?往外|still")
 _STILL_NEEDS_HELP = re.compile(
     r"(?<!尽)快来|赶紧|马上|快派|救命|速来|快点|急|hurry|quick"
@@ -1152,7 +1213,12 @@ def find_cues(normalized: str) -> list[Cue]:
     starts, ends = clause_spans(text)
     false_alarm = _FALSE_ALARM.search(text) is not None
     drill = _DRILL.search(text) is not None and not _REAL_DRILL.search(text)
-    resolved = _RESOLVED.search(text) is not None and not needs_help
+    resolved = (
+        _RESOLVED.search(text) is not None
+        or (_THANKED.search(text) is not None and _HANDLED.search(text) is not None)
+    ) and not needs_help
+    not_urgent = _NOT_URGENT.search(text) is not None and not needs_help
+    minor = _MINOR.search(text) is not None and not needs_help
     aftermath = _AFTERMATH.search(text) is not None
     partial = _PARTIAL.search(text) is not None
     rumour = (
@@ -1235,6 +1301,18 @@ def find_cues(normalized: str) -> list[Cue]:
             family.level == SIGNAL
             and family.kind in _HARMLESS
             and _HARMLESS[family.kind].search(text)
+        ):
+            why = "harmless"
+        elif (
+            danger
+            and not still
+            and (not_urgent or (minor and family.kind in _HARM_KINDS))
+        ):
+            why = "minor"
+        elif (
+            family.kind in ("injury", "wound")
+            and not _ANIMAL_AGENT.search(inside)
+            and _ANIMAL_HURT.search(text[cs:start])
         ):
             why = "harmless"
         elif danger and rumour and not still:

@@ -147,10 +147,10 @@ def test_held_out_split_meets_the_goals():
     # when the committed model classifies it
     report = evaluate(rows)
     # then emergencies are all caught within the false-alarm budget (the detector
-    # spends part of the 5 % on recall: 3 % out of fold)
+    # spends part of the 5 % on recall: 2.5 % out of fold; the split is at 2.5 %)
     assert len(rows) >= 700
     assert report["emergency"]["recall"] == 1.0
-    assert report["emergency"]["false_alarm_rate"] <= 0.05
+    assert report["emergency"]["false_alarm_rate"] <= 0.03
     assert report["accuracy"]["urgency"] >= 0.95
     # the hand3, hand4 and hand5 test rows were written to sit between confusable types
     # and categories (see docs/triage.md): the whole split is at the 0.90 goal on type
@@ -158,14 +158,16 @@ def test_held_out_split_meets_the_goals():
     # against regressions from there.
     assert report["accuracy"]["type"] >= 0.90
     assert report["accuracy"]["category"] >= 0.88
-    before_hand5 = evaluate([r for r in rows if r["source"] != "hand5"])
+    before_hand5 = evaluate([r for r in rows if r["source"] not in ("hand5", "hand6")])
     assert before_hand5["accuracy"]["type"] >= 0.90
     assert before_hand5["accuracy"]["category"] >= 0.88
-    earlier = evaluate([r for r in rows if r["source"] not in ("hand4", "hand5")])
+    earlier = evaluate(
+        [r for r in rows if r["source"] not in ("hand4", "hand5", "hand6")]
+    )
     assert earlier["accuracy"]["type"] >= 0.90
     assert earlier["accuracy"]["category"] >= 0.89
     before_hand3 = evaluate(
-        [r for r in rows if r["source"] not in ("hand3", "hand4", "hand5")]
+        [r for r in rows if r["source"] not in ("hand3", "hand4", "hand5", "hand6")]
     )
     assert before_hand3["accuracy"]["category"] >= 0.89
 

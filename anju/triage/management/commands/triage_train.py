@@ -48,7 +48,7 @@ class Command(BaseCommand):
             f"{summary['detector_features']} features; threshold "
             f"{chosen['threshold']:.4f} chosen out of fold on {summary['pool_rows']} "
             f"messages ({summary['pool_emergencies']} emergencies), budget "
-            f"{FALSE_ALARM_BUDGET:.0%}"
+            f"{FALSE_ALARM_BUDGET:.1%}"
         )
         self.stdout.write(
             "out of fold: budget  threshold  detector recall / false alarms  "
