@@ -172,6 +172,12 @@ class Ticket(models.Model):
                 fields=["community", "category", "created_at"],
                 name="ticket_category_idx",
             ),
+            # category with urgency (电梯 + 紧急): the capped count reads only the
+            # matching tickets instead of every ticket of the category
+            models.Index(
+                fields=["community", "category", "urgency", "created_at"],
+                name="ticket_category_urgency_idx",
+            ),
             # partial indexes for the breach scan: only running clocks are indexed
             models.Index(
                 fields=["ack_due_at"],
