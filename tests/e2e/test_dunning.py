@@ -46,6 +46,7 @@ def test_finance_answers_with_the_faq_records_the_call_and_issues_a_notice(
     _shot(page, "list")
     page.get_by_role("link", name="3-2-1201").click()
     expect(page.get_by_role("heading", name="绿水苑 3-2-1201")).to_be_visible()
+    page.wait_for_load_state("load")  # the FAQ search runs through a deferred script
     expect(page.locator("[data-figure=owed]")).to_have_text("600.00")
     # and, on the phone with the owner, looks up the answer about utilities
     page.get_by_text("记录电话/上门").click()

@@ -44,6 +44,9 @@ def test_agent_logs_a_call_found_by_pinyin_then_accepts_and_assigns(
     expect(page.get_by_role("heading", name="工单工作台")).to_be_visible()
     _shot(page, "workbench-empty")
     page.get_by_role("link", name=re.compile("登记工单")).click()
+    # (the search runs through htmx, a deferred script: wait until it has run)
+    expect(page.get_by_role("heading", name=re.compile("登记工单"))).to_be_visible()
+    page.wait_for_load_state("load")
     # and finding the caller's house by the owner's pinyin initials
     page.get_by_role("searchbox", name="查找房屋").fill("zs")
     result = page.get_by_role("option", name=re.compile("3-2-1201"))
