@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import F
 from django.utils import timezone
 
 from anju.core import audit, bulk
@@ -612,18 +612,49 @@ def bill_run_period(
 # --- Bills: one-off charges, voids, discounts ---------------------------------------
 
 
+def _by_id(values: dict[int, Any]) -> tuple[str, list[Any]]:
+    """`(CASE id WHEN %s THEN %s … END)` and its parameters: one value per row."""
+    sql = "(CASE id " + " ".join(["WHEN %s THEN %s"] * len(values)) + " END)"
+    return sql, [x for pair in values.items() for x in pair]
+
+
+def _bill_status(paid: str, paid_params: list[Any]) -> tuple[str, list[Any]]:
+    """The status CASE of a bill whose paid total is the expression `paid`. Rounded to
+    the cent on both sides, because SQLite does this arithmetic in binary floating
+    point (3599.99 + 0.01 must reach 3600.00)."""
+    sql = (
+        f"CASE WHEN ROUND({paid}, 2) >= ROUND(total - discount_total, 2) THEN %s "
+        f"WHEN ROUND({paid}, 2) > 0 THEN %s ELSE %s END"
+    )
+    params = [
+        *paid_params,
+        BillStatus.PAID.value,
+        *paid_params,
+        BillStatus.PARTIAL.value,
+        BillStatus.UNPAID.value,
+    ]
+    return sql, params
+
+
+def _update_rows(
+    model: Any, assignments: str, params: list[Any], ids: list[int]
+) -> None:
+    """One prepared UPDATE of the rows `ids` of `model`'s table."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET {assignments} WHERE id IN ({', '.join(['%s'] * len(ids))})"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [*params, *ids])
+
+
 def _refresh_bills(bill_ids: Iterable[int]) -> None:
     """Recompute bill statuses from their (already updated) totals in one statement."""
-    Bill.objects.filter(pk__in=set(bill_ids)).update(
-        status=Case(
-            When(
-                paid_total__gte=F("total") - F("discount_total"),
-                then=Value(BillStatus.PAID),
-            ),
-            When(paid_total__gt=0, then=Value(BillStatus.PARTIAL)),
-            default=Value(BillStatus.UNPAID),
-        )
-    )
+    ids = sorted(set(bill_ids))
+    if not ids:
+        return
+    status, params = _bill_status("paid_total", [])
+    _update_rows(Bill, f"status = {status}", params, ids)
 
 
 def _lines_set_paid(lines: list[BillLine]) -> None:
@@ -632,49 +663,31 @@ def _lines_set_paid(lines: list[BillLine]) -> None:
     than recording the rest of the payment)."""
     if not lines:
         return
-    table = connection.ops.quote_name(BillLine._meta.db_table)
-    paid = "(CASE id " + " ".join(["WHEN %s THEN %s"] * len(lines)) + " END)"
-    state = "(CASE id " + " ".join(["WHEN %s THEN %s"] * len(lines)) + " END)"
-    sql = (
-        f"UPDATE {table} SET paid_amount = {paid}, status = {state} "
-        f"WHERE id IN ({', '.join(['%s'] * len(lines))})"
+    paid, paid_params = _by_id({line.pk: line.paid_amount for line in lines})
+    state, state_params = _by_id({line.pk: line.status for line in lines})
+    _update_rows(
+        BillLine,
+        f"paid_amount = {paid}, status = {state}",
+        [*paid_params, *state_params],
+        [line.pk for line in lines],
     )
-    params = [x for line in lines for x in (line.pk, line.paid_amount)]
-    params += [x for line in lines for x in (line.pk, line.status)]
-    params += [line.pk for line in lines]
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
 
 
 def _bills_add_paid(deltas: dict[int, Decimal]) -> None:
     """Add what was paid (or taken back) to each bill and set its status from the new
     total, all bills in one prepared statement (the right-hand side reads each row as
-    it was). ROUND to the cent on both sides, because SQLite does this arithmetic in
-    binary floating point (3599.99 + 0.01 must reach 3600.00)."""
+    it was)."""
     if not deltas:
         return
-    table = connection.ops.quote_name(Bill._meta.db_table)
-    pairs = list(deltas.items())
-    delta = "(CASE id " + " ".join(["WHEN %s THEN %s"] * len(pairs)) + " END)"
-    delta_params = [x for pair in pairs for x in pair]
-    ids = [bill_id for bill_id, _amount in pairs]
-    sql = (
-        f"UPDATE {table} SET paid_total = paid_total + {delta}, status = CASE "
-        f"WHEN ROUND(paid_total + {delta}, 2) >= ROUND(total - discount_total, 2) "
-        f"THEN %s WHEN ROUND(paid_total + {delta}, 2) > 0 THEN %s ELSE %s END "
-        f"WHERE id IN ({', '.join(['%s'] * len(ids))})"
+    delta, delta_params = _by_id(deltas)
+    paid = f"paid_total + {delta}"
+    status, status_params = _bill_status(paid, delta_params)
+    _update_rows(
+        Bill,
+        f"paid_total = {paid}, status = {status}",
+        [*delta_params, *status_params],
+        list(deltas),
     )
-    params = [
-        *delta_params,
-        *delta_params,
-        BillStatus.PAID.value,
-        *delta_params,
-        BillStatus.PARTIAL.value,
-        BillStatus.UNPAID.value,
-        *ids,
-    ]
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
 
 
 def _line_status(line: BillLine) -> str:
