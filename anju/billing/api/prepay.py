@@ -20,7 +20,7 @@ from anju.estates.models import House
 from .. import prepay, services
 from ..choices import Channel, DiscountKind, DiscountStatus, IncentiveKind
 from ..models import BillLine, DiscountLine, Prepayment, PrepaymentIncentive
-from .reports import needs
+from .review import ReviewQueueMixin
 from .views import IDEMPOTENCY_HEADER
 
 
@@ -325,6 +325,7 @@ class DiscountDecideSerializer(serializers.Serializer):
 
 
 class DiscountViewSet(
+    ReviewQueueMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
@@ -339,21 +340,8 @@ class DiscountViewSet(
     permission_classes = [RolePermission]
     filterset_class = None
     select_related = ("line",)
-
-    def get_permissions(self):  # type: ignore[no-untyped-def]
-        if self.action == "decide":
-            return [needs("billing.approve")()]
-        return super().get_permissions()
-
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        qs = super().get_queryset()
-        wanted = self.request.query_params.get("status", "")
-        if wanted in DiscountStatus.values:
-            qs = qs.filter(status=wanted)
-        house = self.request.query_params.get("house", "")
-        if house.isdigit():
-            qs = qs.filter(line__house_id=int(house))
-        return qs.order_by("-created_at", "-id")
+    status_choices = DiscountStatus
+    house_path = "line__house_id"
 
     @extend_schema(
         parameters=[

@@ -23,7 +23,7 @@ from anju.core.api import (
 from .. import refunds
 from ..choices import Channel, RefundKind, RefundStatus
 from ..models import BillLine, Payment, Refund
-from .reports import needs
+from .review import ReviewQueueMixin
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
@@ -97,6 +97,7 @@ class RefundDecideSerializer(serializers.Serializer):
 
 
 class RefundViewSet(
+    ReviewQueueMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
@@ -112,23 +113,14 @@ class RefundViewSet(
     filterset_class = None
     select_related = ("house", "payment__receipt", "refund_payment__receipt")
 
-    def get_permissions(self):  # type: ignore[no-untyped-def]
-        if self.action == "decide":
-            return [needs("billing.approve")()]
-        return super().get_permissions()
+    status_choices = RefundStatus
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         qs = super().get_queryset()
-        wanted = self.request.query_params.get("status", "")
-        if wanted in RefundStatus.values:
-            qs = qs.filter(status=wanted)
         kind = self.request.query_params.get("kind", "")
         if kind in RefundKind.values:
             qs = qs.filter(kind=kind)
-        house = self.request.query_params.get("house", "")
-        if house.isdigit():
-            qs = qs.filter(house_id=int(house))
-        return qs.order_by("-created_at", "-id")
+        return qs
 
     @extend_schema(
         parameters=[
