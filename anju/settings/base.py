@@ -106,6 +106,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend, with writers that queue on a lock file instead of
+    # polling the database lock (anju/core/backends/sqlite3/base.py).
+    DATABASES["default"]["ENGINE"] = "anju.core.backends.sqlite3"
     # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN
     # so concurrent writers queue instead of failing with "database is locked".
     DATABASES["default"]["OPTIONS"] = {

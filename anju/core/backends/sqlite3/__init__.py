@@ -1,0 +1,1 @@
+"""SQLite with a writers' queue (see base.py)."""
