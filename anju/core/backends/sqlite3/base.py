@@ -39,7 +39,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
             path = self._writer_lock_path()
             if path is None:
                 return
-            self._writer_fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            self._writer_fd = os.open(
+                path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600
+            )
         fcntl.flock(self._writer_fd, fcntl.LOCK_EX)
         self._writer_held = True
 
