@@ -243,6 +243,25 @@ _FAMILIES: tuple[Family, ...] = (
         context=("pipe_broken",),
         exclude=r"污水|脏水|粪|马桶|地漏|化粪池|反水|返水|暴雨|下雨|雨水|排水泵",
     ),
+    # water out of a main, a meter pit or a hydrant running until the road is a river
+    # (rain water standing in the road is the drainage team's urgent job)
+    Family(
+        "flooding",
+        EMERGENCY,
+        rf"(路|路面|马路|地面|院子|广场|车库|地库|小区){_gap(4)}(成|变成|成了)了?(一条)?(小)?(河|海)|"
+        r"一片汪洋|成了?一片(水|汪洋)",
+        exclude=r"下雨|暴雨|大雨|雨水|雨下|雨太大|台风|排水不好|排水不畅|一下雨",
+    ),
+    # water still running into a home from a flat nobody can reach (knocked, nobody
+    # answers; the owner away): nobody can shut it off, and the damage spreads
+    Family(
+        "flooding",
+        EMERGENCY,
+        rf"水{_gap(8)}(往下|顺着|沿着){_gap(4)}(流|淌|灌|冲)|(还在|一直在?|不停地?|哗哗地?)(往下)?(流|淌|灌)|"
+        r"water (is )?(still )?(pouring|running|streaming) (down|in|into|through)",
+        context=("unreachable",),
+        exclude=r"污水|脏水|粪|马桶|地漏|化粪池|反水|返水|下雨|雨水|暴雨|空调",
+    ),
     Family(
         "flooding",
         EMERGENCY,
@@ -287,7 +306,7 @@ _FAMILIES: tuple[Family, ...] = (
         r"滴(?!管)|流(了)?(一地|一身|满|好多|很多|不少)|一直(在)?流|不停(地)?流)|"
         r"(满|一)(手|脸|头|身|腿|地)(都是|全是)?(的)?血|(全|都)是血|血肉模糊|血淋淋|(?<![得要又])大出血|"
         r"(好多|很多|一大?滩|一地|大量)的?血|"
-        rf"(喊|叫){_gap(3)}(不应|没反应|不醒|没动静|不答应)",
+        rf"(喊|叫){_gap(3)}(不应|没反应|不醒|没动静|不答应|不理|没回应|不回应|不出声)",
         inside_negation=False,
     ),
     # someone where a fall would kill, by meaning: a child on a sill, a ledge, an
@@ -301,6 +320,7 @@ _FAMILIES: tuple[Family, ...] = (
         rf"({_CHILD}|人|他|她){_gap(6)}(悬|挂|吊)在(窗|阳台|栏杆|护栏){_gap(2)}(外|上)|"
         rf"(有人|有个人|一个人|男的|女的|老人|一个男|一个女){_gap(8)}(站|坐|蹲|翻|跨|爬)(在|到|上|过)?了?{_gap(4)}"
         r"(楼顶|天台|屋顶|顶楼)(的)?(边|沿|外|栏杆外|护栏外)|"
+        rf"(楼顶|天台|屋顶|顶楼)(的)?(边上|边缘|沿上|栏杆外|护栏外){_gap(6)}(走|站|坐|蹲|徘徊|来回|晃)|"
         r"(kid|child|toddler|boy|girl|someone)s? [a-z ]{0,24}(on|onto|over|out of|outside) (the |a )?"
         r"(window ?sill|ledge|balcony railing|railing|roof edge|edge of the roof)",
         context=("height",),
@@ -339,8 +359,52 @@ _FAMILIES: tuple[Family, ...] = (
         r"(家|屋)(里)?被翻|(家|屋|房间|里面|柜子|抽屉)(里)?(被)?翻得乱七八糟|人走没走|(小偷|贼|人)(可能)?还在(里面|屋里|家里)|"
         r"在撬|撬我家|撬门|进小偷|咬人|"
         rf"{_PERSON}被{_gap(6)}咬(了|伤|到|住)|把{_PERSON}{_gap(2)}咬(了|伤)|跟踪|一直跟着|"
+        r"following (women|girls|a woman|a girl|kids|children|people|me) (in|into|around|home)|"
         r"break(ing)? into|breaking in|burglar|intruder",
         chronic_applies=True,
+    ),
+    # a loose dog going for a person now, by meaning: a dog chasing, jumping at or
+    # cornering someone as the owner writes, with fear, a cry or nobody holding it in
+    # the message (a dog that jumped at someone and was called back, a dog playing with
+    # the children, a dog that always barks at people are not)
+    Family(
+        "injury",
+        EMERGENCY,
+        rf"(狗|犬|藏獒|狼狗|恶犬|野狗|流浪狗|大型犬){_gap(4)}"
+        rf"((在|正在|还在|一直)(追|扑|冲|围|堵|咬)(着)?|(追|扑|围|堵|咬)着){_gap(3)}{_PERSON}|"
+        r"dogs? (is |are )?(chasing|attacking|jumping at|going after|cornering) "
+        r"(a |the |my |some )?(kid|child|boy|girl|woman|man|lady|someone|people|me)",
+        context=("menace",),
+        exclude=r"(一起|在|跟着?)[^，,。.!！?？;；\s~…]{0,4}玩|闹着玩|逗|开心|高兴|笑|playing",
+        chronic_applies=True,
+    ),
+    # a lift door open on an empty shaft (the car on another floor)
+    Family(
+        "falling",
+        EMERGENCY,
+        r"(电梯|轿厢|梯)[^，,。.!！?？;；\s~…]{0,2}(没在|不在|没停在|没到)(这|本|我们这?)?层|"
+        rf"(电梯井|井道){_gap(3)}(露|敞|开|空)|下面是空的|里面是空的|黑洞洞|empty shaft|no car",
+        context=("lift_open",),
+        inside_negation=False,
+    ),
+    # someone living alone who answers neither phone nor door (a welfare check)
+    Family(
+        "injury",
+        EMERGENCY,
+        r"(电话|打电话|打他电话|打她电话|手机)[^，,。.!！?？;；\s~…]{0,6}(没人接|不接|打不通|没接|关机)|"
+        r"(敲门|按门铃|叫门)[^，,。.!！?？;；\s~…]{0,4}(没人应|不开|没反应|没人开|没动静)",
+        context=("alone",),
+        exclude=r"快递|外卖|收费|催费|物业费|维修师傅|师傅|客服|管家|业委会|装修",
+        inside_negation=False,
+    ),
+    # a child or anyone who swallowed a button battery, a magnet, poison or a cleaner
+    Family(
+        "injury",
+        EMERGENCY,
+        rf"({_CHILD}|老人|我爸|我妈|老公|老婆|他|她|人){_gap(6)}(误)?(吞|吃|喝)(了|下|进|掉)(去)?{_gap(4)}"
+        r"(纽扣电池|电池|磁铁|磁珠|异物|老鼠药|鼠药|耗子药|农药|杀虫剂|洗洁精|消毒液|消毒水|漂白水|"
+        r"干燥剂|硬币|图钉|针)|swallowed (a |the )?(button )?(battery|magnet|coin|poison|bleach)",
+        exclude=r"(狗|猫|宠物|鸟)[^，,。.!！?？;；\s~…]{0,4}(误)?(吞|吃|喝)",
     ),
     # the same dangers in Cantonese, Sichuan, northern and English words
     Family(
@@ -400,7 +464,8 @@ _FAMILIES: tuple[Family, ...] = (
         rf"(小偷|贼|窃贼){_gap(4)}(还在|正在|在|进|跑)|"
         r"(thie(f|ves)|robbers?|someone|people|men|guys|a man|a woman) .{0,20}"
         r"(stealing|breaking into|smashing|robbing|trying to (open|force|break))|"
-        r"robbery|being robbed",
+        r"robbery|being robbed|(grabbing|snatching) (their|her|his|people'?s|women'?s|someone'?s) "
+        r"(bags?|purses?|handbags?|phones?|necklaces?)",
         exclude=rf"监控{_G}{{0,4}}(拍到|能|调|查)|好几(家|户|次|回)|加强巡逻|防范|防盗|最近|"
         r"抢修|抢险|抢救|(has|have) been (stealing|breaking)|keeps? (stealing|breaking)|cameras?|cctv",
         chronic_applies=True,
@@ -736,7 +801,8 @@ _SIGNALS: tuple[Family, ...] = (
         "smell",
         SIGNAL,
         r"气味|味道|味儿|怪味|臭鸡蛋|刺鼻|呛人|呛得|"
-        r"(煤气|燃气|天然气|液化气)(?!费|公司|卡|缴|充值|账|开户|过户|报装|营业)|gas(?! bill)|smell",
+        r"(煤气|燃气|天然气|液化气)(?!费|公司|卡|缴|充值|账|开户|过户|报装|营业|表箱)|"
+        r"gas(?! bill| meter| fee| company| inspection| check| card| account)|smell",
     ),
     Family(
         "water",
@@ -978,6 +1044,26 @@ _CONTEXTS = {
         r"loose|broken|cracked|wind"
     ),
     "gas": re.compile(r"燃气|煤气|天然气|液化气|gas"),
+    # fear, a cry or an animal nobody holds (for a dog going for someone)
+    "menace": re.compile(
+        r"吓|哭|尖叫|大叫|喊|救命|快来|快点|赶紧|没(拴|牵|栓|系)绳?|没(有)?(人|主人)(管|牵|看着)|"
+        r"(没看到|找不到|不见|没有)(它的?)?主人|主人(不在|不管|呢)|躲|跑不动|scared|screaming|crying|no owner|off (the )?leash"
+    ),
+    # a lift's landing door open (for a shaft with no car behind it)
+    "lift_open": re.compile(
+        r"(电梯|梯|厅)门[^，,。.!！?？;；~…]{0,4}(开着|开了|打开|敞着|自己开)|lift doors? (is |are )?open"
+    ),
+    # an old or frail person alone at home (for a phone nobody answers)
+    "alone": re.compile(
+        r"(一个人|独自|单独|自己)(在家|住|生活)|独居|空巢|(老人|老母亲|老父亲|我妈|我爸|奶奶|爷爷|外婆|外公)"
+        r"[^，,。.!！?？;；\s~…]{0,4}(一个人|独自|自己)|平时都(会)?接|从来不会不接|lives alone"
+    ),
+    # the flat the water comes from cannot be reached
+    "unreachable": re.compile(
+        r"(敲门|按门铃|打电话|打他电话|联系)[^，,。.!！?？;；\s~…]{0,4}(没人|没有人|不开|没反应|没人应|不接|打不通|联系不上)|"
+        r"(家里|屋里|他家|楼上|那家)?(没人|没有人)(在家|开门|应)|联系不上|不在家|出差|出国|"
+        r"nobody (is )?(home|answers|answering)|no one (is )?(home|answers|answering)"
+    ),
     # a danger named anywhere in the message (for 救命: a cry, not a sigh)
     "danger_any": re.compile(
         r"火|烟|烧|焦|血|伤|困|卡|关在|锁在|出不来|摔|跌|滑倒|晕|倒在|倒地|昏|不醒|漏|淹|浸|"
@@ -1014,14 +1100,17 @@ _CONTEXTS = {
     "height": re.compile(
         r"\d+ ?(楼|层|f)|[二三四五六七八九十几]+(楼|层)|高层|好高|很高|那么高|"
         r"窗户?(开着|打开|是开|没关)|开着窗|没(有)?(关窗|大人|家长|人看|人管|防护|护栏|纱窗)|"
-        r"外面|外边|悬|探|危险|掉下去|摔下去|快|救命|楼顶|天台|屋顶|吓死|吓人|floor"
+        r"外面|外边|悬|探|危险|掉下去|摔下去|快|救命|楼顶|天台|屋顶|吓死|吓人|floor|"
+        # a balcony is above the ground floor (a child astride its railing is enough)
+        r"阳台|balcony"
     ),
     "broken_in": re.compile(
         r"撬|被翻|翻得|门(是)?开着|门被(打)?开|锁(被)?(弄)?坏|小偷|贼|闯进|破门|进了人|break"
     ),
     "suspect": re.compile(
         r"偷|贼|盗|可疑|鬼鬼祟祟|陌生|不认识|不像(是)?(业主|我们)|戴(着)?(口罩|帽子|头盔)|蒙面|"
-        r"形迹|东张西望|望风|放风|一辆一?辆|挨个|挨家挨户|撬|剪锁|steal|thie|suspicious"
+        r"形迹|东张西望|望风|放风|一辆一?辆|挨个|挨家挨户|撬|剪锁|弄开|"
+        rf"剪{_G}{{0,6}}锁|steal|thie|suspicious"
     ),
 }
 # … or a hypothesis, a plan, advice or news from elsewhere.

@@ -43,6 +43,7 @@ DEV_PATHS = (
     DATA_DIR / "fresh6.jsonl",
     DATA_DIR / "fresh7.jsonl",
     DATA_DIR / "fresh8.jsonl",
+    DATA_DIR / "fresh9.jsonl",
 )
 
 # Chosen by 5-fold cross-validation on the train split only (see docs/triage.md).

@@ -538,3 +538,50 @@ def test_a_quoted_cry_for_help_or_a_call_for_help_keeps_the_emergency():
     assert classify("保洁阿姨晕过去了 在2号楼大堂")["urgency"] == "emergency"
     assert classify("火都快烧到三楼了 快来人")["urgency"] == "emergency"
     assert classify("他脑袋在流血 快叫救护车")["urgency"] == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a loose dog going for a child now
+        ("小区里有条大狗在追着一个小孩跑 孩子吓得直哭 找不到主人", "injury"),
+        # a theft going on: a lock being cut
+        ("有人在车棚剪电动车的锁 已经弄开一辆了 保安快过来", "crime"),
+        ("A man is grabbing women's bags near block 3 and he's still around!", "crime"),
+        # water still pouring in from a flat nobody answers
+        ("楼上漏水 水顺着墙往下流 地板都泡了 现在还在流 敲门没人应", "flooding"),
+        # a main running until the road is a river (not rain)
+        ("水表井那边水一直往外冒 路面都成河了", "flooding"),
+        # a lift's landing door open on an empty shaft
+        ("电梯门开着 但是电梯没在这层 下面是空的", "falling"),
+        # a welfare check: an old person alone answers neither phone nor door
+        ("我妈一个人在家 打电话一直没人接 平时都会接的 能不能让保安去敲门", "injury"),
+        # a child swallowed a button battery
+        ("宝宝吞了个纽扣电池 怎么办", "injury"),
+        # someone walking along a roof's edge
+        ("有人在楼顶边上来回走 情绪很激动", "injury"),
+        # a child astride a balcony railing
+        ("对面阳台上有个小孩骑在栏杆上", "injury"),
+    ],
+)
+def test_dangers_said_by_what_is_happening_are_emergencies(text, kind):
+    # when the owner describes what is going on rather than naming the danger
+    result = classify(text)
+    # then a cue of that kind makes it an emergency
+    assert result["urgency"] == "emergency"
+    assert kind in {c["kind"] for c in result["cues"]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "遛狗不拴绳 狗扑到我身上了 吓死我了 主人还说它不咬人",  # done, and called back
+        "隔壁家的狗一出门就冲人叫，好吓人",  # a habit
+        "一下雨小区门口的路就成河了 什么时候修排水",  # rain water
+        "楼上漏水 一直在滴 已经联系上他家了 说马上回来",  # a drip, the owner reached
+        "can you fix the gas meter box door, it's hanging off",  # a meter box, no smell
+        "我家狗误吃了老鼠药 附近有宠物医院吗",  # a pet, not a person
+    ],
+)
+def test_the_same_words_with_nobody_in_danger_now_are_not_emergencies(text):
+    assert classify(text)["urgency"] != "emergency"
