@@ -237,7 +237,8 @@ _FAMILIES: tuple[Family, ...] = (
     Family(
         "flooding",
         EMERGENCY,
-        rf"(漫|淹|灌|流|冲)(到|进|满)了?{_gap(6)}(车库|地库|地下室|大堂|楼道|楼梯间|电梯|车位|走廊)|"
+        rf"(漫|淹|灌|流|冲)(到|进|满)了?{_gap(6)}(车库|地库|地下室|大堂|楼道|楼梯间|电梯|车位|走廊|配电)|"
+        rf"(楼道|走廊|大堂|地库|车库|楼梯){_gap(2)}(全|都)是水|"
         rf"(车|轮子|轮胎|车轮){_gap(6)}(泡在水里|泡水了|泡了|淹了|被淹)|"
         rf"水{_gap(4)}(一直|还在|不停地?|哗哗地?)(往外)?(冒|流|涌|喷|淌)",
         context=("pipe_broken",),
@@ -340,6 +341,9 @@ _FAMILIES: tuple[Family, ...] = (
         r"(?<![树杆墙栏牌架])倒地|(人|他|她|老人|孩子|阿姨|大爷|老太|有人)"
         rf"{_gap(4)}倒在|躺在地上|(?<!爬)起不来|爬不起来|摔下来|摔进|在水里扑腾|在扑腾|"
         r"救护车(?!也|都|进|开不|过不)|(打|叫|拨)了?120|ambulance",
+        # a count of people who slipped there (好几个人滑倒了) reports the hazard (ice,
+        # oil, a loose board): the team's urgent job, not someone lying there now
+        exclude=r"好几(个)?(人|次|回)|(几|好多|不少)(个)?人(都)?(滑|摔|跌)",
     ),
     Family(
         "injury",
@@ -396,6 +400,51 @@ _FAMILIES: tuple[Family, ...] = (
         context=("alone",),
         exclude=r"快递|外卖|收费|催费|物业费|维修师傅|师傅|客服|管家|业委会|装修",
         inside_negation=False,
+    ),
+    # an open fire still burning where it can spread: paper or rubbish burnt by a door,
+    # with e-bikes, cardboard or a stairwell beside it
+    Family(
+        "fire",
+        EMERGENCY,
+        rf"火{_gap(2)}(还没灭|没灭|没熄|还在烧|还烧着|越烧越|烧起来了)|(还在|一直在?)(烧|冒火)",
+        context=("flammable",),
+        exclude=r"灶|锅|炉|烧烤|烧水|烧饭|煮|蜡烛|香炉",
+        inside_negation=False,
+    ),
+    # a child taken away by a stranger
+    Family(
+        "crime",
+        EMERGENCY,
+        rf"({_CHILD}|女儿|儿子|闺女|孙子|孙女){_gap(10)}被{_gap(8)}(带走|抱走|拉走|领走|拐走|骗走|抢走)|"
+        rf"(带走|抱走|拉走|拐走|骗走|抢走)(了)?{_gap(2)}({_CHILD}|女儿|儿子|闺女|孙子|孙女)|拐(卖|小孩|孩子)|"
+        r"(someone|a (man|woman|stranger)) (took|is taking|grabbed) (my|a|the) (kid|child|son|daughter)",
+        context=("stranger",),
+        inside_negation=False,  # 被一个不认识的人抱走: the 不 is the stranger's
+    ),
+    # an ambulance that cannot get in or out while someone waits for it now (not the
+    # fire lane's usual complaint: 救护车都开不进来)
+    Family(
+        "injury",
+        EMERGENCY,
+        rf"(救护车|120|急救车){_gap(4)}(进不来|进不去|开不进|过不去|出不去|被堵|堵住|被挡|挡住|堵在)|"
+        r"ambulance (can'?t|cannot) (get|come) (in|through)",
+        context=("patient",),
+        exclude=r"上次|上回|以前|之前|那次|去年|上个月|建议|万一|如果",
+        inside_negation=False,
+    ),
+    # a small child alone behind a locked door (keys inside, the stove on)
+    Family(
+        "trapped",
+        EMERGENCY,
+        rf"({_CHILD}|岁的?(儿子|女儿|娃)|婴儿|老人){_gap(6)}(一个人|自己|单独)(在)?(里面|屋里|家里|车里|屋头|房间)",
+        context=("locked",),
+    ),
+    # someone hanging in the air from a fallen cradle or scaffold
+    Family(
+        "injury",
+        EMERGENCY,
+        rf"(人|工人|师傅|他|她){_gap(4)}(挂|吊|悬)在(半空|空中|半空中|外墙|楼外|外面)|"
+        rf"吊篮{_gap(6)}(掉|翻|断|倾斜|歪|坠|塌)|(脚手架){_gap(4)}(塌|倒)了?{_gap(6)}(人|工人)",
     ),
     # a child or anyone who swallowed a button battery, a magnet, poison or a cleaner
     Family(
@@ -825,7 +874,8 @@ _SIGNALS: tuple[Family, ...] = (
     Family(
         "trapped",
         SIGNAL,
-        r"困|关在|卡住|卡在|出不来|锁在|被锁|夹|扒不开|stuck(?! at home| in traffic)|trapped",
+        r"(?<![好太犯很真])困(?!不着|觉|得|死了|意|倦|了就睡)|关在|卡住|卡在|出不来|锁在|被锁|夹|扒不开|"
+        r"stuck(?! at home| in traffic)|trapped",
     ),
     Family(
         "electric",
@@ -1056,8 +1106,25 @@ _CONTEXTS = {
     # an old or frail person alone at home (for a phone nobody answers)
     "alone": re.compile(
         r"(一个人|独自|单独|自己)(在家|住|生活)|独居|空巢|(老人|老母亲|老父亲|我妈|我爸|奶奶|爷爷|外婆|外公)"
-        r"[^，,。.!！?？;；\s~…]{0,4}(一个人|独自|自己)|平时都(会)?接|从来不会不接|lives alone"
+        r"[^，,。.!！?？;；\s~…]{0,4}(一个人|独自|自己)|平时都(会)?接|从来不会不接|lives alone|"
+        r"(好几|几|两|三|四|多)天(都|了)?没(见|看到|看见|有)?(她|他|人)?(出门|出来|下楼|动静|露面|见人)|"
+        r"(报纸|牛奶|快递|外卖)[^，,。.!！?？;；\s~…]{0,4}(堆|没(人)?拿|没收)"
     ),
+    # what a fire left burning can reach
+    "flammable": re.compile(
+        r"电动车|电瓶车|纸箱|纸壳|楼道|单元门|门口|窗帘|干草|草坪|树|车|煤气|燃气|柴|垃圾|风一吹|风大"
+    ),
+    # someone ill or hurt waiting for help now
+    "patient": re.compile(
+        r"等着|在等|等车|要送|送(去)?医院|发病|犯病|病了|晕|抽搐|昏|不行了|喘不|心脏|要生了|羊水|"
+        r"受伤|流血|waiting"
+    ),
+    # someone unknown to the family
+    "stranger": re.compile(
+        r"陌生|不认识|没这个|根本没|不是我(们)?家|冒充|骗|可疑|不知道是谁|stranger|don'?t know (him|her)"
+    ),
+    # a door locked with nobody able to open it
+    "locked": re.compile(r"锁(在)?(屋|家|里|门外|外面)|进不去|打不开|出不来|钥匙|locked"),
     # the flat the water comes from cannot be reached
     "unreachable": re.compile(
         r"(敲门|按门铃|打电话|打他电话|联系)[^，,。.!！?？;；\s~…]{0,4}(没人|没有人|不开|没反应|没人应|不接|打不通|联系不上)|"
@@ -1075,7 +1142,7 @@ _CONTEXTS = {
     # people where the danger is, right now (not a place named, not a risk: 很容易掉进去)
     # a supply pipe broken (主水管裂了, 消防管破了, the pipe burst)
     "pipe_broken": re.compile(
-        rf"(水管|主管|总管|管道|管子|消防管|供水管|水喉|pipe|main){_gap(6)}(裂|破|爆|断|崩|burst)"
+        rf"(水管|主管|总管|管道|管子|消防管|供水管|水喉|pipe|main){_gap(6)}(裂|破|爆|断|崩|穿|burst)"
     ),
     "people_present": re.compile(
         r"(小孩|孩子|小朋友|学生|老人|人|大家|娃|宝宝|kids|children|people)[^，,。.!！?？;；~…]{0,6}"
@@ -1158,6 +1225,8 @@ _RESOLVED_KIND = {
     "smoke": re.compile(_PUT_OUT),
     "trapped": re.compile(r"救出来|已经出来了|人出来了|放出来了|出来了"),
     "sparks": re.compile(r"焊完"),
+    # a gas smell gone by the time the owner writes (今早已经闻不到了)
+    "gas": re.compile(r"闻不到了|没(有)?(味|味道|气味)了|(味|味道|气味)(已经)?(散|没|淡)了|no longer smell"),
     "flooding": re.compile(
         r"关了?(总阀|阀门|水阀|总水阀)|(总阀|阀门|水阀)(已经)?(给)?关(了|掉|上|住)"
     ),

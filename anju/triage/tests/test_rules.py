@@ -585,3 +585,33 @@ def test_dangers_said_by_what_is_happening_are_emergencies(text, kind):
 )
 def test_the_same_words_with_nobody_in_danger_now_are_not_emergencies(text):
     assert classify(text)["urgency"] != "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("楼道口有人烧纸 火还没灭 旁边停着好几辆电动车", "fire"),
+        ("我女儿在楼下被一个不认识的女人抱走了 快帮忙看监控拦人", "crime"),
+        ("小区门口被车堵死了 救护车进不来 我爸心脏病犯了在等着", "injury"),
+        ("钥匙锁在屋里了 三岁的女儿一个人在里面", "trapped"),
+        ("外墙吊篮歪了 有个工人吊在半空中", "injury"),
+        ("隔壁独居的阿姨好几天没出门了 敲门没人应", "injury"),
+        ("楼上装修把水管打穿了 走廊全是水 流到电梯那边了", "flooding"),
+    ],
+)
+def test_dangers_seen_in_the_last_exam_said_anew_are_emergencies(text, kind):
+    result = classify(text)
+    assert result["urgency"] == "emergency"
+    assert kind in {c["kind"] for c in result["cues"]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "昨晚楼道有燃气味 今天已经闻不到了 要不要查一下",  # the smell is gone
+        "楼上天天半夜拖椅子 阿拉根本困不着",  # 困 is to sleep
+        "小区车停得乱 救护车都开不进来",  # the fire lane's usual complaint
+    ],
+)
+def test_the_last_exams_false_alarms_said_anew_are_not_emergencies(text):
+    assert classify(text)["urgency"] != "emergency"
