@@ -1124,7 +1124,9 @@ _CONTEXTS = {
         r"陌生|不认识|没这个|根本没|不是我(们)?家|冒充|骗|可疑|不知道是谁|stranger|don'?t know (him|her)"
     ),
     # a door locked with nobody able to open it
-    "locked": re.compile(r"锁(在)?(屋|家|里|门外|外面)|进不去|打不开|出不来|钥匙|locked"),
+    "locked": re.compile(
+        r"锁(在)?(屋|家|里|门外|外面)|进不去|打不开|出不来|钥匙|locked"
+    ),
     # the flat the water comes from cannot be reached
     "unreachable": re.compile(
         r"(敲门|按门铃|打电话|打他电话|联系)[^，,。.!！?？;；\s~…]{0,4}(没人|没有人|不开|没反应|没人应|不接|打不通|联系不上)|"
@@ -1226,7 +1228,9 @@ _RESOLVED_KIND = {
     "trapped": re.compile(r"救出来|已经出来了|人出来了|放出来了|出来了"),
     "sparks": re.compile(r"焊完"),
     # a gas smell gone by the time the owner writes (今早已经闻不到了)
-    "gas": re.compile(r"闻不到了|没(有)?(味|味道|气味)了|(味|味道|气味)(已经)?(散|没|淡)了|no longer smell"),
+    "gas": re.compile(
+        r"闻不到了|没(有)?(味|味道|气味)了|(味|味道|气味)(已经)?(散|没|淡)了|no longer smell"
+    ),
     "flooding": re.compile(
         r"关了?(总阀|阀门|水阀|总水阀)|(总阀|阀门|水阀)(已经)?(给)?关(了|掉|上|住)"
     ),
