@@ -124,6 +124,7 @@ _FAMILIES: tuple[Family, ...] = (
         rf"关在{_gap(14)}里|关着|关住|被锁在{_gap(14)}里|出不来|卡在|卡住|扒不开|"
         rf"(困|关|卡|锁)(在|住|着)?{_gap(2)}(电梯|电体|轿厢|里头|里面)|"
         rf"{_WHO}{_gap(3)}(在|喺|困喺|困在|焗喺|关喺|锁喺)({LIFT})?(里|裏|入)(面|头|边|便)?|"
+        rf"{_WHO}{_gap(1)}(在|喺){_gap(6)}{LIFT}(里|裏|内)(面|头|边)?|"
         r"困咗|困喺|焗喺|卡咗喺|出唔(到|嚟|返)|开唔(到|开)门|"
         rf"(?<![家屋楼元区村店])里(面|头)?(还)?{_gap(2)}(有|挤着?|站着?|关着?)了?{_gap(2)}"
         r"(个|一个|两个|三个|几个|好几个|人|小孩|孩子|老人|娃|宝宝)|"
@@ -212,6 +213,8 @@ _FAMILIES: tuple[Family, ...] = (
         rf"成瀑布|水柱|(管|爆){_gap(8)}喷|water everywhere|"
         rf"(灯|灯孔|灯座|插座){_gap(4)}"
         r"(滴水|在滴|流水|往下流|往下淌|都是水|冒水|往下冒)",
+        # garden sprinklers and hoses left running waste water, they flood nothing
+        exclude=r"(草坪|绿化|花园|草地|花坛)[^，,。.!！?？;；\s~…]{0,6}(喷淋|喷头)|喷灌|滴灌|浇花|浇水|洒水|洗车|水枪|喷泉",
     ),
     # water reaching live electrics, by meaning (unless the power is already off)
     Family(
@@ -259,6 +262,7 @@ _FAMILIES: tuple[Family, ...] = (
         "flooding",
         EMERGENCY,
         rf"水{_gap(8)}(往下|顺着|沿着){_gap(4)}(流|淌|灌|冲)|(还在|一直在?|不停地?|哗哗地?)(往下)?(流|淌|灌)|"
+        rf"(门缝|门底|门下|门口){_gap(4)}(往外)?(流|冒|淌|渗)(水|出水)|往外(流|冒|淌)水|"
         r"water (is )?(still )?(pouring|running|streaming) (down|in|into|through)",
         context=("unreachable",),
         exclude=r"污水|脏水|粪|马桶|地漏|化粪池|反水|返水|下雨|雨水|暴雨|空调",
@@ -351,7 +355,9 @@ _FAMILIES: tuple[Family, ...] = (
         r"砸到(了)?人|砸中|打(了)?人|打起来|打架|殴打|"
         rf"把{_gap(4)}{_PERSON}{_gap(2)}(打|踹|推|砸|捅|扑)(倒|伤|翻)|扑(倒|向)(了)?{_gap(2)}{_PERSON}|"
         # an attack by meaning: a hitting, throwing or stabbing verb and a person hit
-        rf"(?<![别不])(砸|捅|砍|刺|扎|踢|踹|揍|抡|扇|掐|泼|推)(了|伤|倒|向|到)?{_PERSON}(?!电话|手机|家|门|的?车)|"
+        rf"(?<![别不])(砸|捅|砍|刺|扎|踢|踹|揍|抡|扇|掐|泼)(了|伤|倒|向|到)?{_PERSON}(?!电话|手机|家|门|的?车)|"
+        # a push is an emergency when it knocks someone down or hurts (推了我一把 is rude)
+        rf"(?<![别不])推(伤|倒|下)(了)?{_PERSON}|"
         rf"(拿|抄|举|抡|挥|拎)(起|着)?{_gap(3)}(酒瓶|瓶子|砖头|石头|铁棍|钢管|棍子|锤子|榔头|"
         rf"椅子|凳子|剪刀|铁锹|扳手){_gap(4)}(砸|打|捅|扎|刺|追|抡|挥|乱)|"
         rf"{_PERSON}被{_gap(4)}(打|砸|捅|砍|刺|扎|踢|踹|揍|推倒|打倒)(了|伤|倒|破|得)|"
@@ -445,6 +451,24 @@ _FAMILIES: tuple[Family, ...] = (
         EMERGENCY,
         rf"(人|工人|师傅|他|她){_gap(4)}(挂|吊|悬)在(半空|空中|半空中|外墙|楼外|外面)|"
         rf"吊篮{_gap(6)}(掉|翻|断|倾斜|歪|坠|塌)|(脚手架){_gap(4)}(塌|倒)了?{_gap(6)}(人|工人)",
+    ),
+    # a lift that moves with its door open (people still riding it)
+    Family(
+        "falling",
+        EMERGENCY,
+        rf"{LIFT}{_gap(2)}门{_gap(4)}(没关|没关好|没关上|开着|关不上|敞着|半开){_gap(6)}"
+        r"(就)?(往上|往下|上去|下去|走了|跑了|开走|运行|动了)|"
+        r"(moves|moving|runs|running|goes up|went up) with (the |its )?doors? open",
+        inside_negation=False,
+    ),
+    # a worker high up without a harness, swaying
+    Family(
+        "injury",
+        EMERGENCY,
+        rf"(没系|没有系|没绑|没带|不系|没挂)(安全绳|安全带|保险绳|绳子)|(安全绳|安全带){_gap(2)}(都)?没(系|绑|带|挂)",
+        context=("height",),
+        exclude=r"上次|以前|之前|建议|是不是|规定|要求",
+        inside_negation=False,
     ),
     # a child or anyone who swallowed a button battery, a magnet, poison or a cleaner
     Family(
@@ -941,7 +965,7 @@ _HARMLESS = {
         rf"{_CORDONED}|(已经)?断(了)?电|停电了|拉了?(总)?闸|(总闸|电闸)(已经)?(关|拉)了"
     ),
     # water play and chores are no flood
-    "water": re.compile(r"水枪|浇花|浇水|洗车|喷泉|洒水车|拖地|喷头|花洒"),
+    "water": re.compile(r"水枪|浇花|浇水|洗车|喷泉|洒水车|拖地|喷头|花洒|喷灌|滴灌"),
     "blood": re.compile(_HARMLESS_INJURY),
     # an animal hurt is no person in danger (a bird with a broken wing)
     "wound": re.compile(
@@ -1131,6 +1155,7 @@ _CONTEXTS = {
     "unreachable": re.compile(
         r"(敲门|按门铃|打电话|打他电话|联系)[^，,。.!！?？;；\s~…]{0,4}(没人|没有人|不开|没反应|没人应|不接|打不通|联系不上)|"
         r"(家里|屋里|他家|楼上|那家)?(没人|没有人)(在家|开门|应)|联系不上|不在家|出差|出国|"
+        r"(人)?在外地|不在本地|出远门|回老家|在国外|"
         r"nobody (is )?(home|answers|answering)|no one (is )?(home|answers|answering)"
     ),
     # a danger named anywhere in the message (for 救命: a cry, not a sigh)
@@ -1208,7 +1233,7 @@ _PRESENT = re.compile(r"了|现在|一直|还|突然|今天|今早|刚|到现在
 
 # Message-wide: the alarm turned out false, was a drill, or is over.
 _FALSE_ALARM = re.compile(
-    r"嘴上说说|说说而已|(?<!不是)(?<!不是在)开(个)?玩笑|玩笑话|做梦|梦见|梦到|哈哈哈|逗你|吓唬|后来才知道|才知道是|原来是|结果是|才发现是|发现是|虚惊|误报|搞错了|看错了|"
+    r"嘴上说说|说说而已|(?<!不是)(?<!不是在)开(个)?玩笑|玩笑话|做梦|梦见|梦到|哈哈哈|逗你|吓唬|后来才知道|才知道是|原来是|结果是|才发现是|发现是|虚惊|误报|(?<!是不是)(?<!是不是我)(?<!是否)(?<!可能)(?<!怕)搞错了|(?<!是不是)(?<!是不是我)(?<!是否)(?<!可能)(?<!怕)看错了|"
     r"(烤|煮|炒|饭|菜|面包|锅|做饭)" + _G + r"{0,2}糊|不用来了|false alarm"
 )
 _DRILL = re.compile(r"演习|演练|drill")

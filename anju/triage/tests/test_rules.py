@@ -615,3 +615,30 @@ def test_dangers_seen_in_the_last_exam_said_anew_are_emergencies(text, kind):
 )
 def test_the_last_exams_false_alarms_said_anew_are_not_emergencies(text):
     assert classify(text)["urgency"] != "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("我现在在2号楼那部电梯里 黑乎乎的 也不动 能不能叫个人", "trapped"),
+        ("电梯门没关上就往下走了 里面还站着人", "falling"),
+        ("我在外地出差 物业说我家门缝里往外流水 帮我关一下总阀", "flooding"),
+        ("配电室里一闪一闪的有火光 不知道是不是我看错了", "fire"),
+        ("有个工人在十几楼外墙上干活 没系安全绳 晃来晃去的", "injury"),
+    ],
+)
+def test_dangers_seen_in_fresh11_said_anew_are_emergencies(text, kind):
+    result = classify(text)
+    assert result["urgency"] == "emergency"
+    assert kind in {c["kind"] for c in result["cues"]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "草坪的喷头坏了 哗哗地往路上流水 浪费水",  # a garden sprinkler
+        "门岗保安态度差 还推了我一把",  # rude, nobody down or hurt
+    ],
+)
+def test_fresh11s_false_alarms_said_anew_are_not_emergencies(text):
+    assert classify(text)["urgency"] != "emergency"
