@@ -124,7 +124,7 @@ _FAMILIES: tuple[Family, ...] = (
         rf"关在{_gap(14)}里|关着|关住|被锁在{_gap(14)}里|出不来|卡在|卡住|扒不开|"
         rf"(困|关|卡|锁)(在|住|着)?{_gap(2)}(电梯|电体|轿厢|里头|里面)|"
         rf"{_WHO}{_gap(3)}(在|喺|困喺|困在|焗喺|关喺|锁喺)({LIFT})?(里|裏|入)(面|头|边|便)?|"
-        rf"{_WHO}{_gap(1)}(在|喺){_gap(6)}{LIFT}(里|裏|内)(面|头|边)?|"
+        rf"{_WHO}{_gap(5)}(在|喺){_gap(6)}{LIFT}(里|裏|内)(面|头|边)?|"
         r"困咗|困喺|焗喺|卡咗喺|出唔(到|嚟|返)|开唔(到|开)门|"
         rf"(?<![家屋楼元区村店])里(面|头)?(还)?{_gap(2)}(有|挤着?|站着?|关着?)了?{_gap(2)}"
         r"(个|一个|两个|三个|几个|好几个|人|小孩|孩子|老人|娃|宝宝)|"
@@ -132,7 +132,13 @@ _FAMILIES: tuple[Family, ...] = (
         context=("lift",),
         inside_negation=False,
     ),
-    Family("trapped", EMERGENCY, r"夹(到|住|伤|倒)|被夹在|夹在门缝|卷进"),
+    Family(
+        "trapped",
+        EMERGENCY,
+        r"夹(到|住|伤|倒)|被夹在|夹在门缝|卷进|"
+        # a hand, a foot or a head caught in a gap (卡进门缝里了 拔不出来)
+        rf"(手|脚|头|手指|胳膊|腿|脑袋|脖子){_gap(3)}(卡|夹|塞)(进|在|到|住)了?{_gap(6)}(缝|栏杆|护栏|洞|孔)",
+    ),
     Family(
         "fire",
         EMERGENCY,
@@ -207,6 +213,7 @@ _FAMILIES: tuple[Family, ...] = (
         "flooding",
         EMERGENCY,
         rf"水{_gap(8)}(漫延|蔓延)|淹了|被淹|水淹|淹到|淹没|水漫金山|"
+        rf"水{_gap(4)}越来越(多|大|深|猛)|越(冒|流|喷|涌|漫)越(大|多|猛|凶)|"
         rf"水{_gap(6)}(?<!倒)灌|(往下|往我家|往屋里|往外)(灌|冲)|灌下来|哗哗(?![的地]?(水)?(声|响))|发大水|"
         rf"进水了|进水{_gap(6)}(公分|厘米|cm|深)|"
         rf"(水|积水){_gap(6)}(没过|淹过|齐腰|到膝盖|往上涨)|水位{_gap(4)}(涨|上升)|"
@@ -214,7 +221,8 @@ _FAMILIES: tuple[Family, ...] = (
         rf"(灯|灯孔|灯座|插座){_gap(4)}"
         r"(滴水|在滴|流水|往下流|往下淌|都是水|冒水|往下冒)",
         # garden sprinklers and hoses left running waste water, they flood nothing
-        exclude=r"(草坪|绿化|花园|草地|花坛)[^，,。.!！?？;；\s~…]{0,6}(喷淋|喷头)|喷灌|滴灌|浇花|浇水|洒水|洗车|水枪|喷泉",
+        exclude=r"(草坪|绿化|花园|草地|花坛)[^，,。.!！?？;；\s~…]{0,6}(喷淋|喷头)|喷灌|滴灌|浇花|浇水|洒水|洗车|水枪|"
+        r"(?<!像)(?<!跟)(?<!好像)喷泉(?!一样|似的|一般)",
     ),
     # water reaching live electrics, by meaning (unless the power is already off)
     Family(
@@ -261,7 +269,7 @@ _FAMILIES: tuple[Family, ...] = (
     Family(
         "flooding",
         EMERGENCY,
-        rf"水{_gap(8)}(往下|顺着|沿着){_gap(4)}(流|淌|灌|冲)|(还在|一直在?|不停地?|哗哗地?)(往下)?(流|淌|灌)|"
+        rf"水{_gap(8)}(往下|顺着|沿着){_gap(4)}(流|淌|灌|冲)|(还在|一直在?|不停地?|哗哗地?)(往下|往外)?(流|淌|灌)|"
         rf"(门缝|门底|门下|门口){_gap(4)}(往外)?(流|冒|淌|渗)(水|出水)|往外(流|冒|淌)水|"
         r"water (is )?(still )?(pouring|running|streaming) (down|in|into|through)",
         context=("unreachable",),
@@ -470,6 +478,16 @@ _FAMILIES: tuple[Family, ...] = (
         exclude=r"上次|以前|之前|建议|是不是|规定|要求",
         inside_negation=False,
     ),
+    # someone climbing a drainpipe or an outside wall toward the windows (not workers)
+    Family(
+        "crime",
+        EMERGENCY,
+        rf"(爬|攀){_gap(8)}(外墙|水管|管道|雨水管|落水管|防盗网|空调架|外机)|"
+        rf"(顺着|沿着)(外墙|水管|管道|雨水管|落水管|防盗网){_gap(3)}(爬|攀|往上)",
+        context=("height",),
+        exclude=r"工人|师傅|维修|安装|空调工|蜘蛛人|清洗|作业|检修|猫|小孩子?玩|以前|上次",
+        chronic_applies=True,
+    ),
     # a child or anyone who swallowed a button battery, a magnet, poison or a cleaner
     Family(
         "injury",
@@ -593,6 +611,8 @@ _FAMILIES: tuple[Family, ...] = (
         rf"(还在|正在|在|一直在?|不停地?|不断){_gap(2)}往下(掉|扔|丢|砸|落)|"
         rf"(往下|正在)?掉下来{_gap(4)}砸(到|中|伤)",
         context=("people",),
+        # caterpillars, leaves and catkins drop too (a nuisance for the greening team)
+        exclude=r"毛毛虫|虫子|树叶|落叶|叶子|杨絮|柳絮|飞絮|花絮|鸟屎|灰尘",
     ),
     Family(
         "falling",
@@ -1099,7 +1119,7 @@ _CONTEXTS = {
     "people": re.compile(
         r"行人|路人|人来人往|有人在?(走|经过|路过)|人在走|过路|路过|经过|人行道|过道|通道|"
         r"主路|走道|小孩|孩子|儿童|娃|老人|女儿|儿子|宝宝|学生|下面(就)?是|底下(就)?是|"
-        r"下边(就)?是|下方(为|是)|people|kids?|children"
+        r"下边(就)?是|下方(为|是)|(车和人|人和车|人)都(还)?在|下面(还)?有人|people|kids?|children"
     ),
     "loose": re.compile(r"松|断|裂|挂|吊|掉|脱|翘|歪|碎|风|掀"),
     # people where it would land, said in the message (a bike shed or a car park is not)
@@ -1155,7 +1175,7 @@ _CONTEXTS = {
     "unreachable": re.compile(
         r"(敲门|按门铃|打电话|打他电话|联系)[^，,。.!！?？;；\s~…]{0,4}(没人|没有人|不开|没反应|没人应|不接|打不通|联系不上)|"
         r"(家里|屋里|他家|楼上|那家)?(没人|没有人)(在家|开门|应)|联系不上|不在家|出差|出国|"
-        r"(人)?在外地|不在本地|出远门|回老家|在国外|"
+        r"(人)?在外地|不在本地|出远门|回老家|在国外|家里没人|家中无人|没人在家|"
         r"nobody (is )?(home|answers|answering)|no one (is )?(home|answers|answering)"
     ),
     # a danger named anywhere in the message (for 救命: a cry, not a sigh)
@@ -1251,7 +1271,7 @@ _RESOLVED_KIND = {
     "fire": re.compile(_PUT_OUT),
     "smoke": re.compile(_PUT_OUT),
     "trapped": re.compile(r"救出来|已经出来了|人出来了|放出来了|出来了"),
-    "sparks": re.compile(r"焊完"),
+    "sparks": re.compile(r"焊完|收工了|停工了|不焊了"),
     # a gas smell gone by the time the owner writes (今早已经闻不到了)
     "gas": re.compile(
         r"闻不到了|没(有)?(味|味道|气味)了|(味|味道|气味)(已经)?(散|没|淡)了|no longer smell"
@@ -1287,9 +1307,16 @@ _ANIMAL_HURT = re.compile(
 _ANIMAL_AGENT = re.compile(r"咬|抓|扑|撞|追|把")
 _STILL = re.compile(r"还在|仍在|正在|现在还|一直(在)?往外|still")
 _STILL_NEEDS_HELP = re.compile(
-    r"(?<!尽)快来|赶紧|马上|快派|救命|速来|快点|急|hurry|quick"
+    # (急 but not 不急, 不着急, 不用急, 没那么急: the owner saying it can wait)
+    r"(?<!尽)快来|赶紧|马上|快派|救命|速来|快点|"
+    r"(?<!不)(?<!不着)(?<!不用)(?<!不太)(?<!不是很)(?<!没那么)急|hurry|quick"
 )
 _DANGER_ONLY_REASONS = ("false_alarm", "drill")
+# The owner says nobody is shut in (我没被困啊 就想试试 the lift phone), even while asking
+# for a repair today.
+_NOT_TRAPPED = re.compile(
+    r"没(有)?被困|没(有)?困住|没(有)?人被困|没关人|nobody (is )?(stuck|trapped)"
+)
 # Message-wide, for violence and crime words: children at play (喊'杀人啦'玩, 不是真打架).
 _PLAY = re.compile(
     r"(?<!不是)(?<!不是在)闹着玩|(喊|叫|嚷)[^，,。.!！?？;；\s~…]{0,8}玩|"
@@ -1308,7 +1335,7 @@ _QUOTE = re.compile(
     r"(?<![a-z])'([^']{1,30})'(?![a-z])|\"([^\"]{1,30})\"|“([^”]{1,30})”|‘([^’]{1,30})’|"
     r"「([^」]{1,30})」|『([^』]{1,30})』|《([^》]{1,30})》"
 )
-_CRY = re.compile(r"救命|救人|help|抓(小偷|贼|坏人)|快跑|报警")
+_CRY = re.compile(r"救命|救人|help|sos|抓(小偷|贼|坏人)|快跑|报警")
 # Message-wide: hearsay, a rumour or a question whether it is true (朋友圈说…是谣言吧).
 _RUMOUR = re.compile(
     r"谣言|传言|传说|辟谣|谣传|朋友圈(里)?(有人)?说|群里(有人)?(说|传)|听说|据说|听人说|"
@@ -1514,6 +1541,8 @@ def find_cues(normalized: str) -> list[Cue]:
             why = "false_alarm"
         elif danger and drill:
             why = "drill"
+        elif family.kind == "trapped" and _NOT_TRAPPED.search(text):
+            why = "negation"
         elif not still and (
             resolved
             or (

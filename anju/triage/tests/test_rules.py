@@ -642,3 +642,33 @@ def test_dangers_seen_in_fresh11_said_anew_are_emergencies(text, kind):
 )
 def test_fresh11s_false_alarms_said_anew_are_not_emergencies(text):
     assert classify(text)["urgency"] != "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("sos 我们几个现在在3号楼的电梯里 灯黑了 不动了", "trapped"),
+        ("宝宝的脚卡进楼梯栏杆缝里了 拔不出来 一直哭", "trapped"),
+        ("厨房柜子里不知道哪里漏 水越来越多 已经流到餐厅了", "flooding"),
+        ("小区门口地下往外冒水 越冒越大 路面都冲起来了", "flooding"),
+        ("502家里没人 水从门缝一直往外流 楼道都是水", "flooding"),
+        ("有个人顺着雨水管往上爬 已经到四楼窗户了", "crime"),
+        ("地库顶上在往下掉水泥块 下面车和人都还在", "falling"),
+    ],
+)
+def test_dangers_seen_in_fresh12_said_anew_are_emergencies(text, kind):
+    result = classify(text)
+    assert result["urgency"] == "emergency"
+    assert kind in {c["kind"] for c in result["cues"]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "楼梯扶手有点松 晃晃的 不着急 有空来拧一下",  # 不着急 is not 急
+        "电梯里的紧急电话我试了下打不通 我没被困 就是试试 今天赶紧修一下",  # nobody inside
+        "树上的毛毛虫一直往下掉 小孩在下面玩 什么时候打药",  # caterpillars
+    ],
+)
+def test_fresh12s_false_alarms_said_anew_are_not_emergencies(text):
+    assert classify(text)["urgency"] != "emergency"
