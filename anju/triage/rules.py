@@ -361,6 +361,8 @@ _FAMILIES: tuple[Family, ...] = (
         "injury",
         EMERGENCY,
         r"砸到(了)?人|砸中|打(了)?人|打起来|打架|殴打|"
+        rf"砸(到|伤)了?{_gap(8)}(小哥|外卖员|快递员|师傅|保安|保洁|{_PERSON})(?!家|的?车|的?窗|的?门)|"
+        r"(躺|倒|趴)着?(一动)?(没|不)动|一动不动|"
         rf"把{_gap(4)}{_PERSON}{_gap(2)}(打|踹|推|砸|捅|扑)(倒|伤|翻)|扑(倒|向)(了)?{_gap(2)}{_PERSON}|"
         # an attack by meaning: a hitting, throwing or stabbing verb and a person hit
         rf"(?<![别不])(砸|捅|砍|刺|扎|踢|踹|揍|抡|扇|掐|泼)(了|伤|倒|向|到)?{_PERSON}(?!电话|手机|家|门|的?车)|"

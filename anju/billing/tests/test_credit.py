@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
+from django.utils import timezone
 
 from anju.billing.choices import LineStatus
 from anju.billing.models import Bill, BillLine, Payment, PaymentAllocation
@@ -141,7 +142,7 @@ def test_settlement_of_the_payment_day_still_balances(
     community, finance, house, prepaid
 ):
     bill_month(community, finance, 2026, 1)
-    day = prepaid.received_at.date()
+    day = timezone.localdate(prepaid.received_at)  # the cashier's day, not UTC's
     s = daily_settlement(community=community, day=day, cashier=finance)
     assert s.payments_total == Decimal("700.00")
     assert s.allocated_total + s.credit_total == Decimal("700.00")

@@ -17,7 +17,7 @@ from anju.triage.text import normalize
         "配电房里面轰的一声 灯全灭了 一股怪味",
         "地库B2那边有个人捂着胸口蹲在地上 说不出话",
         "地下室的水已经漫到脚踝了 还在往上涨 车都泡着",
-        "有小孩把头卡在楼梯栏杆缝里了 拔不出来 哭得厉害",
+        "小孩的脑袋被楼梯栏杆夹着了 出不来 哭得厉害",
     ],
 )
 def test_the_detector_flags_dangers_that_no_rule_names(text):

@@ -654,6 +654,7 @@ def test_fresh11s_false_alarms_said_anew_are_not_emergencies(text):
         ("502家里没人 水从门缝一直往外流 楼道都是水", "flooding"),
         ("有个人顺着雨水管往上爬 已经到四楼窗户了", "crime"),
         ("地库顶上在往下掉水泥块 下面车和人都还在", "falling"),
+        ("阳台的晾衣杆砸下来 砸到楼下收快递的小哥 躺着没动", "injury"),
     ],
 )
 def test_dangers_seen_in_fresh12_said_anew_are_emergencies(text, kind):
