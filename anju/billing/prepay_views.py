@@ -31,6 +31,7 @@ from .views import (
     _form_errors,
     _render,
     _staff,
+    decide_request,
     discount_choices,
     error_text,
 )
@@ -307,33 +308,19 @@ def compensations_apply(request: HttpRequest) -> HttpResponse:
 @require_POST
 def discount_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve (the line is reduced now) or reject a requested discount."""
-    _staff(request, "billing.approve")
-    discount = DiscountLine.objects.visible_to(request.user).filter(pk=pk).first()
-    if discount is None:
-        raise Http404
-    target = reverse("billing:discount_list") + f"?community={discount.community_id}"
-    form = forms.DecideForm(request.POST)
-    if not form.is_valid():
-        _errors(request, form)
-        return redirect(target)
-    decision = request.POST.get("decision")
-    if decision not in ("approve", "reject"):
-        messages.error(request, _("请选择批准或驳回"))
-        return redirect(target)
-    approve = decision == "approve"
-    try:
-        services.discount_decide(
-            discount=discount,
-            actor=request.user,
-            approve=approve,
-            note=form.cleaned_data["note"],
-        )
-    except ApplicationError as exc:
-        messages.error(request, error_text(exc))
-        return redirect(target)
-    messages.success(
+
+    def done(discount: DiscountLine, approve: bool) -> str:
+        if approve:
+            return _("已批准减免 %(amount)s 元") % {"amount": discount.amount}
+        return _("已驳回减免 %(amount)s 元") % {"amount": discount.amount}
+
+    return decide_request(
         request,
-        (_("已批准减免 %(amount)s 元") if approve else _("已驳回减免 %(amount)s 元"))
-        % {"amount": discount.amount},
+        model=DiscountLine,
+        pk=pk,
+        queue="billing:discount_list",
+        decide=lambda discount, approve, note: services.discount_decide(
+            discount=discount, actor=request.user, approve=approve, note=note
+        ),
+        done_message=done,
     )
-    return redirect(target)

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,7 +24,15 @@ from anju.core.errors import ApplicationError
 from . import forms, refunds, selectors
 from .choices import RefundStatus
 from .models import Refund
-from .views import PAGE_SIZE, _community, _form_errors, _render, _staff, error_text
+from .views import (
+    PAGE_SIZE,
+    _community,
+    _form_errors,
+    _render,
+    _staff,
+    decide_request,
+    error_text,
+)
 
 
 def target_choices(options: refunds.RefundOptions) -> list[tuple[str, str]]:
@@ -136,38 +144,22 @@ def refund_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def refund_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve (the money goes back now, with a 退款凭证) or reject (with a note)."""
-    _staff(request, "billing.approve")
-    refund = Refund.objects.visible_to(request.user).filter(pk=pk).first()
-    if refund is None:
-        raise Http404
-    target = reverse("billing:refund_list") + f"?community={refund.community_id}"
-    form = forms.DecideForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return redirect(target)
-    decision = request.POST.get("decision")
-    if decision not in ("approve", "reject"):
-        messages.error(request, _("请选择批准或驳回"))
-        return redirect(target)
-    approve = decision == "approve"
-    try:
-        refund = refunds.refund_decide(
-            refund=refund,
-            actor=request.user,
-            approve=approve,
-            note=form.cleaned_data["note"],
-        )
-    except ApplicationError as exc:
-        messages.error(request, error_text(exc))
-        return redirect(target)
-    if approve:
-        messages.success(
-            request,
-            _("已批准退款 %(amount)s 元，退款凭证 %(number)s")
-            % {"amount": refund.amount, "number": refund.refund_payment.receipt.number},
-        )
-    else:
-        messages.success(
-            request, _("已驳回退款申请 %(amount)s 元") % {"amount": refund.amount}
-        )
-    return redirect(target)
+
+    def done(refund: Refund, approve: bool) -> str:
+        if approve:
+            return _("已批准退款 %(amount)s 元，退款凭证 %(number)s") % {
+                "amount": refund.amount,
+                "number": refund.refund_payment.receipt.number,
+            }
+        return _("已驳回退款申请 %(amount)s 元") % {"amount": refund.amount}
+
+    return decide_request(
+        request,
+        model=Refund,
+        pk=pk,
+        queue="billing:refund_list",
+        decide=lambda refund, approve, note: refunds.refund_decide(
+            refund=refund, actor=request.user, approve=approve, note=note
+        ),
+        done_message=done,
+    )

@@ -226,6 +226,42 @@ def _form_errors(form: Any) -> str:
     return "；".join(str(e) for errs in form.errors.values() for e in errs)
 
 
+def decide_request(
+    request: HttpRequest,
+    *,
+    model: Any,
+    pk: int,
+    queue: str,
+    decide: Any,
+    done_message: Any,
+) -> HttpResponse:
+    """The POST of a 审批 queue (discounts, refunds): a manager approves or rejects one
+    request of `model` with a note through `decide(item, approve, note)`; refusals and
+    the outcome (`done_message(decided, approve)`) are messages, and the answer goes
+    back to the `queue` page of the request's community."""
+    _staff(request, "billing.approve")
+    item = model.objects.visible_to(request.user).filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    target = reverse(queue) + f"?community={item.community_id}"
+    form = forms.DecideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect(target)
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "reject"):
+        messages.error(request, _("请选择批准或驳回"))
+        return redirect(target)
+    approve = decision == "approve"
+    try:
+        decided = decide(item, approve, form.cleaned_data["note"])
+    except ApplicationError as exc:
+        messages.error(request, error_text(exc))
+        return redirect(target)
+    messages.success(request, done_message(decided, approve))
+    return redirect(target)
+
+
 def _payment_form(house: Any, lines: list[Any], data: Any = None) -> forms.PaymentForm:
     choices = [
         (line.pk, f"{line.description or line.fee_item.name} {line.outstanding}")
