@@ -20,7 +20,7 @@ from anju.estates.models import House
 from .. import prepay, services
 from ..choices import Channel, DiscountKind, DiscountStatus, IncentiveKind
 from ..models import BillLine, DiscountLine, Prepayment, PrepaymentIncentive
-from .review import ReviewQueueMixin
+from .review import DecideSerializer, ReviewQueueMixin
 from .views import IDEMPOTENCY_HEADER
 
 
@@ -319,11 +319,6 @@ class DiscountRequestSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
-class DiscountDecideSerializer(serializers.Serializer):
-    approve = serializers.BooleanField()
-    note = serializers.CharField(max_length=200, required=False, allow_blank=True)
-
-
 class DiscountViewSet(
     ReviewQueueMixin,
     ScopedViewSetMixin,
@@ -373,7 +368,7 @@ class DiscountViewSet(
         )
 
     @extend_schema(
-        request=DiscountDecideSerializer,
+        request=DecideSerializer,
         responses={
             200: DiscountSerializer,
             403: OpenApiResponse(description="discount_self_approval"),
@@ -386,7 +381,7 @@ class DiscountViewSet(
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str | None = None) -> Response:
         discount = self.get_object()
-        data = DiscountDecideSerializer(data=request.data)
+        data = DecideSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         discount = services.discount_decide(
             discount=discount,

@@ -23,7 +23,7 @@ from anju.core.api import (
 from .. import refunds
 from ..choices import Channel, RefundKind, RefundStatus
 from ..models import BillLine, Payment, Refund
-from .review import ReviewQueueMixin
+from .review import DecideSerializer, ReviewQueueMixin
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
@@ -89,11 +89,6 @@ class RefundCreateSerializer(serializers.Serializer):
     )
     channel = serializers.ChoiceField(choices=Channel.choices)
     reason = serializers.CharField(max_length=200)
-
-
-class RefundDecideSerializer(serializers.Serializer):
-    approve = serializers.BooleanField()
-    note = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
 class RefundViewSet(
@@ -179,7 +174,7 @@ class RefundViewSet(
         )
 
     @extend_schema(
-        request=RefundDecideSerializer,
+        request=DecideSerializer,
         responses={
             200: RefundSerializer,
             400: OpenApiResponse(description="refund_note_required"),
@@ -196,7 +191,7 @@ class RefundViewSet(
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str | None = None) -> Response:
         refund = self.get_object()
-        data = RefundDecideSerializer(data=request.data)
+        data = DecideSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         refund = refunds.refund_decide(
             refund=refund,

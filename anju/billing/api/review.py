@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from rest_framework import serializers
+
 from .reports import needs
+
+
+class DecideSerializer(serializers.Serializer):
+    """A second person's decision on a request: approve or reject, with a note."""
+
+    approve = serializers.BooleanField()
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
 class ReviewQueueMixin:
