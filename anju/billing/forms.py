@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -16,18 +17,25 @@ def new_idempotency_key() -> str:
     return f"ui-{uuid.uuid4().hex}"
 
 
-class PaymentForm(forms.Form):
-    amount = forms.DecimalField(
-        label=_("收款金额（元）"),
+def _amount_field(label: Any, *, required: Any, positive: Any) -> forms.DecimalField:
+    """An amount in yuan, above zero and to the cent, with errors that name it."""
+    return forms.DecimalField(
+        label=label,
         max_digits=14,
         decimal_places=2,
         min_value=Decimal("0.01"),
         error_messages={
-            "required": _("请填写收款金额"),
+            "required": required,
             "invalid": _("请填写正确的金额，如 300.00"),
-            "min_value": _("收款金额须大于0"),
+            "min_value": positive,
             "max_decimal_places": _("金额最多两位小数"),
         },
+    )
+
+
+class PaymentForm(forms.Form):
+    amount = _amount_field(
+        _("收款金额（元）"), required=_("请填写收款金额"), positive=_("收款金额须大于0")
     )
     channel = forms.ChoiceField(
         label=_("收款方式"),
@@ -207,17 +215,8 @@ class DiscountRequestForm(forms.Form):
             "invalid_choice": _("该明细不能减免，请刷新页面后重选"),
         },
     )
-    amount = forms.DecimalField(
-        label=_("减免金额（元）"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        error_messages={
-            "required": _("请填写减免金额"),
-            "invalid": _("请填写正确的金额，如 300.00"),
-            "min_value": _("减免金额须大于0"),
-            "max_decimal_places": _("金额最多两位小数"),
-        },
+    amount = _amount_field(
+        _("减免金额（元）"), required=_("请填写减免金额"), positive=_("减免金额须大于0")
     )
     kind = forms.ChoiceField(label=_("减免类型"), choices=DiscountKind.choices)
     reason = forms.CharField(
@@ -242,17 +241,8 @@ class RefundRequestForm(forms.Form):
             "invalid_choice": _("该笔已不可退款，请刷新页面后重选"),
         },
     )
-    amount = forms.DecimalField(
-        label=_("退款金额（元）"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        error_messages={
-            "required": _("请填写退款金额"),
-            "invalid": _("请填写正确的金额，如 300.00"),
-            "min_value": _("退款金额须大于0"),
-            "max_decimal_places": _("金额最多两位小数"),
-        },
+    amount = _amount_field(
+        _("退款金额（元）"), required=_("请填写退款金额"), positive=_("退款金额须大于0")
     )
     channel = forms.ChoiceField(
         label=_("退款方式"),
