@@ -1033,17 +1033,37 @@ PAYABLE_FIELDS = (
 
 
 def _payable_lines(house: House, line_ids: Sequence[int] | None) -> list[BillLine]:
-    lines = BillLine.objects.filter(
-        house=house, status__in=[LineStatus.UNPAID, LineStatus.PARTIAL]
-    ).exclude(kind=LineKind.REVERSAL)
-    if line_ids is not None:
-        lines = lines.filter(pk__in=line_ids)
-    # One lock order for everybody (oldest first) so concurrent payments cannot deadlock.
-    # Only what allocation reads and writes (and `save` looks at): a house may owe
-    # dozens of lines, and building whole rows was half the cost of a payment.
-    locked = list(
-        lines.select_for_update().only(*PAYABLE_FIELDS).order_by("period_start", "id")
+    """The house's open lines (or the chosen ones among them), locked, oldest first.
+
+    One lock order for everybody (oldest first) so concurrent payments cannot deadlock.
+    Only what allocation reads and writes (and `save` looks at): a house may owe dozens
+    of lines, and building whole rows was half the cost of a payment. One prepared
+    statement: building the same ORM query on every payment cost a fifth of it."""
+    meta = BillLine._meta
+    columns = ", ".join(
+        connection.ops.quote_name(meta.get_field(name).column)
+        for name in PAYABLE_FIELDS
     )
+    params: list[Any] = [
+        house.pk,
+        LineStatus.UNPAID,
+        LineStatus.PARTIAL,
+        LineKind.REVERSAL,
+    ]
+    chosen = ""
+    if line_ids is not None:
+        ids = sorted(set(line_ids))
+        if not ids:
+            return []
+        chosen = f" AND id IN ({', '.join(['%s'] * len(ids))})"
+        params.extend(ids)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    sql = (
+        f"SELECT {columns} FROM {connection.ops.quote_name(meta.db_table)} "
+        f"WHERE house_id = %s AND status IN (%s, %s) AND kind <> %s{chosen} "
+        f"ORDER BY period_start, id{lock}"
+    )
+    locked = list(BillLine.objects.raw(sql, params))
     if line_ids is not None and len(locked) != len(set(line_ids)):
         raise ValidationFailed(
             "所选明细不存在、不属于该房屋或已缴清",
